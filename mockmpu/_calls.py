@@ -1,0 +1,98 @@
+"""Records of the calls a mock served, in the ``unittest.mock`` vocabulary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+
+__all__ = ["Call", "CallList", "format_operation", "parse_operation_ref"]
+
+_DISPLAY = {"s3": "S3", "glacier": "Glacier"}
+
+
+def format_operation(service: str, operation: str) -> str:
+    """``("s3", "ListParts")`` -> ``"S3 ListParts"``, the form used in messages."""
+    return f"{_DISPLAY.get(service, service)} {operation}"
+
+
+def parse_operation_ref(ref: str) -> tuple[str, str]:
+    """Split ``"s3:ListParts"`` (or ``"s3:*"``) into ``("s3", "ListParts")``."""
+    service, sep, operation = ref.partition(":")
+    if not sep or not service or not operation:
+        from ._errors import MockmpuError
+
+        raise MockmpuError(
+            f"Operation references are spelled 'service:Operation', e.g. 's3:GetObject' or "
+            f"'s3:*'; got {ref!r}."
+        )
+    return service.lower(), operation
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call the mock answered.
+
+    Attributes:
+        service: botocore's service id (``"s3"``, ``"glacier"``).
+        operation: the AWS operation name (``"ListParts"``).
+        params: the API parameters the caller passed.
+        status: the HTTP status of the answer.
+        error_code: the AWS error code answered (``"NoSuchUpload"``), or ``None`` on success.
+    """
+
+    service: str
+    operation: str
+    params: Mapping[str, Any]
+    status: int
+    error_code: Optional[str] = None
+
+    @property
+    def outcome(self) -> str:
+        """``"ok"``, or the AWS error code that was answered."""
+        return self.error_code or "ok"
+
+    @property
+    def ref(self) -> str:
+        """The call's operation as ``"service:Operation"``."""
+        return f"{self.service}:{self.operation}"
+
+
+class CallList(list[Call]):
+    """The calls a mock served, oldest first (a ``list`` of :class:`Call`)."""
+
+    @property
+    def called(self) -> bool:
+        return bool(self)
+
+    @property
+    def call_count(self) -> int:
+        return len(self)
+
+    @property
+    def last(self) -> Call:
+        """The most recent call; ``IndexError`` if there was none."""
+        return self[-1]
+
+    def filter(
+        self,
+        ref: Optional[str] = None,
+        *,
+        service: Optional[str] = None,
+        operation: Optional[str] = None,
+        outcome: Optional[str] = None,
+    ) -> CallList:
+        """Return the calls matching every criterion given.
+
+        ``ref`` is ``"service:Operation"`` (``"s3:ListParts"``, ``"glacier:*"``).
+        """
+        if ref is not None:
+            service, op = parse_operation_ref(ref)
+            operation = None if op == "*" else op
+        return CallList(
+            c
+            for c in self
+            if (service is None or c.service == service)
+            and (operation is None or c.operation == operation)
+            and (outcome is None or c.outcome == outcome)
+        )

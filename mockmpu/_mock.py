@@ -1,0 +1,357 @@
+"""``mock_mpu`` and its handle, ``MpuMock``: decorator, context manager and start/stop."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+import unittest
+from collections.abc import Iterable, Iterator, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
+
+import wrapt
+
+from . import _activation
+from ._calls import Call, CallList, format_operation, parse_operation_ref
+from ._errors import MockmpuError, UnmockedCallError
+from ._glacier_view import GlacierView
+from ._s3_view import S3View
+from ._state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
+
+if TYPE_CHECKING:
+    from ._wire import Handler, WireRequest, WireResponse
+
+__all__ = ["MpuMock", "mock_mpu"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_README_PASSTHROUGH = "README.md#passthrough"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    if hasattr(value, "read"):
+        return f"<{type(value).__name__}>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(service: str, operation: str, params: Mapping[str, Any]) -> str:
+    args = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+    return f"{format_operation(service, operation)} ({args})"
+
+
+def _served_summary() -> str:
+    from ._hook import SERVED
+
+    by_service: dict[str, list[str]] = {}
+    for service, operation in SERVED:
+        by_service.setdefault(service, []).append(operation)
+    return "; ".join(
+        format_operation(service, ", ".join(ops)) for service, ops in by_service.items()
+    )
+
+
+class MpuMock:
+    """The mock handle: a decorator, a (sync and async) context manager, and the fake's state.
+
+    Create it with :func:`mock_mpu`. While active, every botocore client in the process is answered
+    for the S3 and Glacier multipart operations from :attr:`state`; any other call raises
+    :class:`UnmockedCallError` unless listed in ``passthrough``.
+
+    Attributes:
+        state: the fake (``MpuState``); share it with ``mock_mpu(state=mpu.state)``.
+        s3: arrange and assert S3 buckets, uploads, parts and completed objects.
+        glacier: arrange and assert Glacier vaults, uploads, parts and archives.
+        calls: every call answered, oldest first.
+        unmocked: descriptions of the un-mocked calls that were refused.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: Optional[int] = 0,
+        clock: Union[Clock, ClockSource] = None,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        keep_bodies: bool = False,
+        passthrough: Iterable[str] = (),
+        assert_all_calls_mocked: bool = True,
+        state: Optional[MpuState] = None,
+    ) -> None:
+        if isinstance(passthrough, str):
+            raise MockmpuError(
+                "passthrough takes a collection of 'service:Operation' strings, e.g. "
+                "passthrough={'s3:GetObject'}, not a single string."
+            )
+        self._options: dict[str, Any] = {
+            "seed": seed,
+            "clock": clock,
+            "account_id": account_id,
+            "keep_bodies": keep_bodies,
+            "passthrough": tuple(passthrough),
+            "assert_all_calls_mocked": assert_all_calls_mocked,
+            "state": state,
+        }
+        self._passthrough = frozenset(parse_operation_ref(ref) for ref in passthrough)
+        self._assert_all_calls_mocked = assert_all_calls_mocked
+        self.state = state if state is not None else MpuState(
+            seed=seed, clock=clock, account_id=account_id, keep_bodies=keep_bodies
+        )
+        self.s3 = S3View(self.state)
+        self.glacier = GlacierView(self.state)
+        self.calls = CallList()
+        self.unmocked: list[str] = []
+        self._record_lock = threading.Lock()
+        self._started = False
+
+    def __repr__(self) -> str:
+        status = "active" if self.active else "inactive"
+        return f"<MpuMock {status}, {len(self.calls)} calls>"
+
+    # ------------------------------------------------------------------ activation
+
+    @property
+    def active(self) -> bool:
+        return _activation.is_active(self)
+
+    def start(self) -> MpuMock:
+        """Activate this mock (innermost wins); return it."""
+        from . import _hook
+
+        _hook.install()
+        _hook.attach_default_session()
+        _activation.push(self)
+        self._started = True
+        return self
+
+    def stop(self, *, quiet: bool = False) -> None:
+        """Deactivate this mock.
+
+        Raises :class:`UnmockedCallError` if un-mocked calls were made and swallowed by the code
+        under test (skipped with ``quiet=True``). Stopping an already stopped mock does nothing;
+        stopping one that was never started raises :class:`MockmpuError`.
+        """
+        if not self._started and not self.active:
+            _activation.pop(self)  # raises the clear error, touching nothing
+        if not self.active:
+            return
+        _activation.pop(self)
+        if not quiet:
+            self.assert_no_unmocked_calls()
+
+    def __enter__(self) -> MpuMock:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop(quiet=exc_type is not None)
+
+    async def __aenter__(self) -> MpuMock:
+        return self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self.stop(quiet=exc_type is not None)
+
+    # ------------------------------------------------------------------ decorator
+
+    def fresh(self) -> MpuMock:
+        """Return a new, inactive mock with the same options (and a new state unless shared)."""
+        return MpuMock(**self._options)
+
+    @overload
+    def __call__(self, func: type[unittest.TestCase]) -> type[unittest.TestCase]: ...
+
+    @overload
+    def __call__(self, func: F) -> F: ...
+
+    def __call__(self, func: Any) -> Any:
+        """Decorate a function, coroutine function, generator function or TestCase class.
+
+        Each call of the decorated function runs under a fresh mock with these options.
+        """
+        if inspect.isclass(func):
+            return self._decorate_class(func)
+        if inspect.isasyncgenfunction(func):
+            raise TypeError(
+                "mock_mpu cannot decorate async generator functions; use 'async with "
+                "mock_mpu() as mpu:' inside the function instead."
+            )
+        if inspect.iscoroutinefunction(func):
+            return self._decorate_coroutine(func)
+        if inspect.isgeneratorfunction(func):
+            return self._decorate_generator(func)
+        if not callable(func):
+            raise TypeError(
+                f"mock_mpu decorates functions and unittest.TestCase classes, not "
+                f"{type(func).__name__}; use 'with mock_mpu() as mpu:' instead."
+            )
+        return self._decorate_function(func)
+
+    def _decorate_function(self, func: F) -> F:
+        template = self
+
+        @wrapt.decorator  # type: ignore[untyped-decorator]
+        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+            with template.fresh():
+                return wrapped(*args, **kwargs)
+
+        return wrapper(func)  # type: ignore[no-any-return]
+
+    def _decorate_coroutine(self, func: F) -> F:
+        template = self
+
+        @wrapt.decorator  # type: ignore[untyped-decorator]
+        async def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
+            async with template.fresh():
+                return await wrapped(*args, **kwargs)
+
+        return wrapper(func)  # type: ignore[no-any-return]
+
+    def _decorate_generator(self, func: F) -> F:
+        template = self
+
+        @wrapt.decorator  # type: ignore[untyped-decorator]
+        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Iterator[Any]:
+            with template.fresh():
+                return (yield from wrapped(*args, **kwargs))
+
+        return wrapper(func)  # type: ignore[no-any-return]
+
+    def _decorate_class(self, cls: type[Any]) -> type[Any]:
+        if not issubclass(cls, unittest.TestCase):
+            raise TypeError(
+                "mock_mpu can only decorate unittest.TestCase subclasses; for other test classes "
+                "use the fixture, e.g. @pytest.mark.usefixtures('mpu_mock')."
+            )
+        template = self
+        original_setup = cls.setUp
+
+        @functools.wraps(original_setup)
+        def setUp(test: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
+            mpu = template.fresh()
+            mpu.start()
+            test.addCleanup(mpu.stop)
+            test.mpu = mpu  # type: ignore[attr-defined]
+            original_setup(test)
+
+        cls.setUp = setUp  # type: ignore[method-assign]
+        return cls
+
+    # ------------------------------------------------------------------ serving
+
+    def lets_through(self, service: str, operation: str) -> bool:
+        """True if this call should go on to botocore's normal path (or another mock)."""
+        from ._hook import SERVED
+
+        if (service, operation) in self._passthrough or (service, "*") in self._passthrough:
+            return True
+        return (service, operation) not in SERVED and not self._assert_all_calls_mocked
+
+    def serve(self, handler: Handler, request: WireRequest) -> WireResponse:
+        """Answer one request from the state and record it in :attr:`calls`."""
+        reply = handler(self.state, request)
+        call = Call(
+            service=request.service,
+            operation=request.operation,
+            params=dict(request.params),
+            status=reply.status,
+            error_code=reply.error.code if reply.error is not None else None,
+        )
+        with self._record_lock:
+            self.calls.append(call)
+        return reply
+
+    def unmocked_call(
+        self, service: str, operation: str, params: Mapping[str, Any]
+    ) -> UnmockedCallError:
+        """Record a refused call and return the error to raise."""
+        described = _describe(service, operation, params)
+        with self._record_lock:
+            self.unmocked.append(described)
+        return UnmockedCallError(
+            f"mockmpu: {described} is not mocked.\n"
+            f"  Served: {_served_summary()}.\n"
+            f"  To let this call reach AWS, use "
+            f'mock_mpu(passthrough={{"{service}:{operation}"}}). See {_README_PASSTHROUGH}.'
+        )
+
+    def assert_no_unmocked_calls(self) -> None:
+        """Raise :class:`UnmockedCallError` if any un-mocked call was refused (and swallowed)."""
+        with self._record_lock:
+            refused = list(self.unmocked)
+        if not refused:
+            return
+        count = len(refused)
+        noun = "call was" if count == 1 else "calls were"
+        lines = "\n".join(f"- {d}" for d in refused)
+        raise UnmockedCallError(
+            f"mockmpu: {count} un-mocked {noun} made and caught by the code under test:\n{lines}"
+        )
+
+    def attach(self, client: Any) -> Any:
+        """Serve an existing client, resource or session that was created before the hook existed.
+
+        Clients created while the pytest plugin is loaded, or after the first ``start()``, need
+        nothing; this is for clients made earlier outside pytest (e.g. at import). Returns
+        ``client`` so it can be used inline.
+        """
+        from . import _hook
+
+        _hook.attach(client)
+        return client
+
+
+@overload
+def mock_mpu(func: F, /) -> F: ...
+
+
+@overload
+def mock_mpu(
+    *,
+    seed: Optional[int] = 0,
+    clock: Union[Clock, ClockSource] = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    keep_bodies: bool = False,
+    passthrough: Iterable[str] = (),
+    assert_all_calls_mocked: bool = True,
+    state: Optional[MpuState] = None,
+) -> MpuMock: ...
+
+
+def mock_mpu(func: Any = None, /, **options: Any) -> Any:
+    """Mock S3 and Glacier multipart uploads for every botocore client in the process.
+
+    Forms: ``@mock_mpu``, ``@mock_mpu(seed=7)``, ``with mock_mpu() as mpu:``,
+    ``async with mock_mpu() as mpu:``, ``mpu = mock_mpu(); mpu.start(); ...; mpu.stop()``, on
+    ``async def`` functions, generator functions and ``unittest.TestCase`` classes (fresh state per
+    test method, available as ``self.mpu``).
+
+    Options (keyword-only):
+        seed: seeds upload, archive and request ids; same seed + same calls = same bytes.
+        clock: ``None`` (wall clock, UTC), a timezone-aware ``datetime`` (frozen there), a
+            callable returning one, or a ``Clock``; ``mpu.state.clock.advance(days=10)`` moves it.
+        account_id: the 12-digit account Glacier's ``-`` stands for.
+        keep_bodies: keep part bodies (default: only sizes and hashes are kept).
+        passthrough: ``{"s3:GetObject", "sts:*"}``: calls that go on to botocore's normal path.
+        assert_all_calls_mocked: raise :class:`UnmockedCallError` for any other call (default).
+        state: an ``MpuState`` to share, e.g. ``mock_mpu(state=outer.state)``.
+
+    Not modelled: clients created before the hook was installed outside pytest (use
+    ``mpu.attach(client)``), aiobotocore's async clients.
+    """
+    if func is None:
+        return MpuMock(**options)
+    if options:
+        raise TypeError("Use @mock_mpu or @mock_mpu(**options), not both.")
+    return MpuMock()(func)

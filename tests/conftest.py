@@ -1,0 +1,48 @@
+"""Test-suite environment: no credentials, no config files, no metadata-service lookups.
+
+botocore resolves credentials when a client is created; on a machine with none it would ask the
+EC2 metadata service over the network. The suite proves that mockmpu needs no credentials, so it
+runs with none and with that lookup disabled. (This is the suite's own environment; mockmpu itself
+never writes os.environ.)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+for _name in (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+):
+    os.environ.pop(_name, None)
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    """A fresh boto3 S3 client (no credentials, us-east-1)."""
+    import boto3
+
+    yield boto3.session.Session().client("s3", region_name="us-east-1")
+
+
+@pytest.fixture
+def glacier() -> Iterator[Any]:
+    """A fresh boto3 Glacier client (no credentials, us-east-1)."""
+    import boto3
+
+    yield boto3.session.Session().client("glacier", region_name="us-east-1")
