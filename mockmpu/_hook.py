@@ -41,6 +41,7 @@ SERVED: dict[tuple[str, str], Handler] = {
 }
 
 _PARAMS = "mockmpu.params"
+_CALLER_PARAMS = "mockmpu.caller_params"
 _ANSWERED = "mockmpu.answered"
 _install_lock = threading.Lock()
 _installed = False
@@ -55,7 +56,8 @@ def _operation(event_name: str) -> tuple[str, str]:
 def _capture_params(
     params: dict[str, Any], context: dict[str, Any], **_: Any
 ) -> None:
-    context[_PARAMS] = params
+    context[_PARAMS] = params  # live: later handlers' additions (Glacier accountId) show
+    context[_CALLER_PARAMS] = dict(params)  # as the caller passed them, for messages and records
 
 
 def _choose_signer(event_name: str, **_: Any) -> Any:
@@ -141,15 +143,15 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> Opti
     answered = context.get(_ANSWERED)
     if answered is not None and answered[0] is request:
         # The same handler reached twice (builtin and attach()): answer once.
-        return answered[1]  # type: ignore[no-any-return]
+        return answered[1]
     service, operation = _operation(event_name)
     handler = SERVED.get((service, operation))
     if handler is None or handle.lets_through(service, operation):
         if handle.lets_through(service, operation) or _moto_active():
             return None
-        raise handle.unmocked_call(service, operation, context.get(_PARAMS) or {})
+        raise handle.unmocked_call(service, operation, context.get(_CALLER_PARAMS) or {})
     wire = _wire_request(request, service, operation)
-    reply = handle.serve(handler, wire)
+    reply = handle.serve(handler, wire, context.get(_CALLER_PARAMS) or {})
     response = AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
     context[_ANSWERED] = (request, response)
     return response

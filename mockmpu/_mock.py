@@ -6,9 +6,9 @@ import functools
 import inspect
 import threading
 import unittest
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, cast, overload
 
 import wrapt
 
@@ -201,32 +201,33 @@ class MpuMock:
     def _decorate_function(self, func: F) -> F:
         template = self
 
-        @wrapt.decorator  # type: ignore[untyped-decorator]
+        @wrapt.decorator
         def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
             with template.fresh():
                 return wrapped(*args, **kwargs)
 
-        return wrapper(func)  # type: ignore[no-any-return]
+        return cast(F, wrapper(func))
 
     def _decorate_coroutine(self, func: F) -> F:
         template = self
 
-        @wrapt.decorator  # type: ignore[untyped-decorator]
+        @wrapt.decorator
         async def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
             async with template.fresh():
                 return await wrapped(*args, **kwargs)
 
-        return wrapper(func)  # type: ignore[no-any-return]
+        return cast(F, wrapper(func))
 
     def _decorate_generator(self, func: F) -> F:
         template = self
 
-        @wrapt.decorator  # type: ignore[untyped-decorator]
-        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Iterator[Any]:
+        @wrapt.decorator
+        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Generator[Any, Any, Any]:
             with template.fresh():
-                return (yield from wrapped(*args, **kwargs))
+                result: Any = yield from wrapped(*args, **kwargs)
+            return result
 
-        return wrapper(func)  # type: ignore[no-any-return]
+        return cast(F, wrapper(func))
 
     def _decorate_class(self, cls: type[Any]) -> type[Any]:
         if not issubclass(cls, unittest.TestCase):
@@ -245,7 +246,7 @@ class MpuMock:
             test.mpu = mpu  # type: ignore[attr-defined]
             original_setup(test)
 
-        cls.setUp = setUp  # type: ignore[method-assign]
+        cls.setUp = setUp  # type: ignore[method-assign,assignment]
         return cls
 
     # ------------------------------------------------------------------ serving
@@ -258,13 +259,15 @@ class MpuMock:
             return True
         return (service, operation) not in SERVED and not self._assert_all_calls_mocked
 
-    def serve(self, handler: Handler, request: WireRequest) -> WireResponse:
-        """Answer one request from the state and record it in :attr:`calls`."""
+    def serve(
+        self, handler: Handler, request: WireRequest, params: Mapping[str, Any]
+    ) -> WireResponse:
+        """Answer one request from the state and record it (with the caller's ``params``)."""
         reply = handler(self.state, request)
         call = Call(
             service=request.service,
             operation=request.operation,
-            params=dict(request.params),
+            params=params,
             status=reply.status,
             error_code=reply.error.code if reply.error is not None else None,
         )

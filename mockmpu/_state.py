@@ -43,7 +43,7 @@ ClockSource = Union[datetime, Callable[[], datetime], None]
 
 def _utc(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise TypeError(
+        raise MockmpuError(
             "mockmpu clocks need timezone-aware datetimes; pass e.g. "
             "datetime(2024, 1, 1, tzinfo=timezone.utc)."
         )
@@ -128,6 +128,10 @@ class IdFactory:
         with self._lock:
             return "".join(self._rng.choice(_ALNUM_UPPER) for _ in range(16))
 
+    def glacier_request_id(self) -> str:
+        """A Glacier ``x-amzn-RequestId``: ``AAAB`` + 43 URL-safe characters, as AWS sends."""
+        return "AAAB" + self._token(32)
+
     def host_id(self) -> str:
         return base64.b64encode(self._token(56).encode("ascii")[:56]).decode("ascii")
 
@@ -191,6 +195,10 @@ class CompletedObject:
     part_count: int
     completed: datetime
     parts: list[Part] = field(default_factory=list)
+    #: the object checksum of a COMPOSITE-checksum upload (``"<base64>-N"``) and its algorithm.
+    checksum_algorithm: Optional[str] = None
+    checksum: Optional[str] = None
+    checksum_type: Optional[str] = None
 
     @property
     def body(self) -> Optional[bytes]:
@@ -260,10 +268,20 @@ class GlacierUpload:
     created: datetime
     seq: int
     parts: dict[int, GlacierPart] = field(default_factory=dict)
+    part_starts: list[int] = field(default_factory=list)  # sorted keys of ``parts``
 
     @property
     def vault_arn(self) -> str:
         return f"arn:aws:glacier:{self.region}:{self.account_id}:vaults/{self.vault_name}"
+
+    def put_part(self, part: GlacierPart) -> None:
+        """Add or overwrite a part, keeping ``part_starts`` sorted."""
+        if part.range_start not in self.parts:
+            bisect.insort(self.part_starts, part.range_start)
+        self.parts[part.range_start] = part
+
+    def sorted_parts(self) -> Iterator[GlacierPart]:
+        return (self.parts[start] for start in self.part_starts)
 
 
 @dataclass
@@ -290,10 +308,35 @@ class Vault:
     created: datetime
     uploads: dict[str, GlacierUpload] = field(default_factory=dict)
     archives: dict[str, Archive] = field(default_factory=dict)
+    #: ``(seq, upload_id)`` of every in-progress upload, sorted: the listing order.
+    upload_index: list[tuple[int, str]] = field(default_factory=list)
+    #: upload id -> archive id, for uploads that completed (Complete is idempotent).
+    completed_uploads: dict[str, str] = field(default_factory=dict)
+    #: ids of aborted uploads (aborting again succeeds).
+    aborted_uploads: set[str] = field(default_factory=set)
+    #: the last inventory: when, and the archive count and bytes it saw (``None``: never ran).
+    last_inventory: datetime | None = None
+    inventory_archives: int = 0
+    inventory_size: int = 0
+    #: an archive was written after the last inventory (DeleteVault then fails).
+    written_since_inventory: bool = False
 
     @property
     def arn(self) -> str:
         return f"arn:aws:glacier:{self.region}:{self.account_id}:vaults/{self.name}"
+
+    def add_upload(self, upload: GlacierUpload) -> None:
+        self.uploads[upload.upload_id] = upload
+        bisect.insort(self.upload_index, (upload.seq, upload.upload_id))
+
+    def remove_upload(self, upload: GlacierUpload) -> None:
+        """Drop an upload (completed or aborted) from ``uploads`` and ``upload_index``."""
+        del self.uploads[upload.upload_id]
+        i = bisect.bisect_left(self.upload_index, (upload.seq, upload.upload_id))
+        del self.upload_index[i]
+
+    def sorted_uploads(self) -> Iterator[GlacierUpload]:
+        return (self.uploads[upload_id] for _, upload_id in self.upload_index)
 
 
 # ------------------------------------------------------------------------------------------ state
@@ -329,6 +372,8 @@ class MpuState:
         self.keep_bodies = keep_bodies
         self.buckets: dict[str, Bucket] = {}
         self.vaults: dict[tuple[str, str, str], Vault] = {}
+        #: sorted keys of ``vaults``: ListVaults pages through it without scanning.
+        self.vault_keys: list[tuple[str, str, str]] = []
         self._seq = 0
 
     def next_seq(self) -> int:
@@ -340,3 +385,15 @@ class MpuState:
     def resolve_account(self, account_id: str) -> str:
         """Map Glacier's ``-`` to the state's account id."""
         return self.account_id if account_id == "-" else account_id
+
+    def add_vault(self, vault: Vault) -> None:
+        """Register a vault under ``(account_id, region, name)``, keeping ``vault_keys`` sorted."""
+        key = (vault.account_id, vault.region, vault.name)
+        if key not in self.vaults:
+            bisect.insort(self.vault_keys, key)
+        self.vaults[key] = vault
+
+    def remove_vault(self, vault: Vault) -> None:
+        key = (vault.account_id, vault.region, vault.name)
+        del self.vaults[key]
+        del self.vault_keys[bisect.bisect_left(self.vault_keys, key)]

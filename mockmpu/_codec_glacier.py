@@ -1,0 +1,339 @@
+"""Glacier wire codec (rest-json): read a :class:`WireRequest`, call :mod:`._glacier`, render.
+
+Every handler returns a :class:`WireResponse`; a :class:`ServiceError` from the semantics layer
+becomes AWS's error document (``{"code","message","type"}`` with ``x-amzn-ErrorType``,
+``x-amzn-RequestId`` and ``Content-Type: application/json``) with ``WireResponse.error`` set.
+Handlers never raise ``ServiceError``. JSON is compact (``json.dumps`` with no spaces) and keys
+come in the order of the developer guide's examples. The end-of-list ``Marker`` is rendered in
+one place, :func:`render_marker`.
+
+This module may use botocore (the hook that calls it already does): part tree hashes are computed
+with ``botocore.utils.calculate_tree_hash`` so the fake agrees with the client byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Any, Callable
+from urllib.parse import unquote, urlsplit
+
+from botocore.utils import calculate_tree_hash
+
+from . import _glacier as glacier
+from ._errors import ServiceError
+from ._state import GlacierPart, GlacierUpload, MpuState
+from ._wire import Handler, WireRequest, WireResponse
+
+__all__ = ["HANDLERS", "iso_date", "render_marker"]
+
+_JSON = "application/json"
+
+
+# ----------------------------------------------------------------------------------- rendering
+
+
+def iso_date(value: datetime) -> str:
+    """``2012-03-20T17:03:43.221Z``: UTC, ISO 8601, milliseconds (truncated)."""
+    utc = value.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def render_marker(marker: str | None, behaviour: glacier.ListingBehaviour) -> dict[str, str | None]:
+    """The ``Marker`` member of a listing: the next-page marker, or the configured end marker.
+
+    AWS ends a listing with ``"Marker": null`` (botocore's parser then drops the key). The other
+    styles exist for fault scenarios (BUG-12d/e): the key absent, or the strings ``"null"`` and
+    ``"None"``. This is the only place the end marker is rendered.
+    """
+    if marker is not None:
+        return {"Marker": marker}
+    style = behaviour.end_marker
+    if style == "absent":
+        return {}
+    if style == "string-null":
+        return {"Marker": "null"}
+    if style == "string-None":
+        return {"Marker": "None"}
+    return {"Marker": None}
+
+
+def _base_headers(state: MpuState) -> dict[str, str]:
+    return {
+        "x-amzn-RequestId": state.ids.glacier_request_id(),
+        "Date": format_datetime(state.clock.now().astimezone(timezone.utc), usegmt=True),
+    }
+
+
+def _json(state: MpuState, status: int, document: Mapping[str, Any]) -> WireResponse:
+    body = json.dumps(document, separators=(",", ":")).encode("utf-8")
+    headers = _base_headers(state)
+    headers["Content-Type"] = _JSON
+    headers["Content-Length"] = str(len(body))
+    return WireResponse(status, headers, body)
+
+
+def _empty(state: MpuState, status: int, extra: Mapping[str, str] = {}) -> WireResponse:
+    headers = _base_headers(state)
+    headers.update(extra)
+    headers["Content-Length"] = "0"
+    return WireResponse(status, headers, b"")
+
+
+def _error(state: MpuState, error: ServiceError) -> WireResponse:
+    document = {"code": error.code, "message": error.message, "type": error.sender}
+    reply = _json(state, error.status, document)
+    reply.headers["x-amzn-ErrorType"] = error.code
+    reply.error = error
+    return reply
+
+
+def _upload_element(upload: GlacierUpload) -> dict[str, Any]:
+    return {
+        "ArchiveDescription": upload.description,
+        "CreationDate": iso_date(upload.created),
+        "MultipartUploadId": upload.upload_id,
+        "PartSizeInBytes": upload.part_size,
+        "VaultARN": upload.vault_arn,
+    }
+
+
+def _part_element(part: GlacierPart) -> dict[str, Any]:
+    return {
+        "RangeInBytes": f"{part.range_start}-{part.range_end}",
+        "SHA256TreeHash": part.tree_hash,
+    }
+
+
+def _vault_element(info: glacier.VaultInfo) -> dict[str, Any]:
+    last = info.last_inventory_date
+    return {
+        "CreationDate": iso_date(info.creation_date),
+        "LastInventoryDate": iso_date(last) if last is not None else None,
+        "NumberOfArchives": info.number_of_archives,
+        "SizeInBytes": info.size_in_bytes,
+        "VaultARN": info.vault_arn,
+        "VaultName": info.vault_name,
+    }
+
+
+# -------------------------------------------------------------------------------------- parsing
+
+
+_LABELS = {"accountId": 0, "vaultName": 2, "uploadId": 4}
+
+
+def _label(request: WireRequest, name: str) -> str:
+    """A path label: from the API parameters, else from the URL (``/acct/vaults/v/...``)."""
+    value = request.params.get(name)
+    if isinstance(value, str):
+        return value
+    segments = urlsplit(request.url).path.lstrip("/").split("/")
+    index = _LABELS[name]
+    return unquote(segments[index]) if index < len(segments) else ""
+
+
+def _where(request: WireRequest) -> tuple[str, str, str]:
+    """``(account id as sent, client region, vault name)``."""
+    return _label(request, "accountId"), request.region, _label(request, "vaultName")
+
+
+Operation = Callable[[MpuState, WireRequest], WireResponse]
+
+
+def _serves(operation: Operation) -> Handler:
+    """Turn a ServiceError raised while serving into AWS's error response."""
+
+    def handler(state: MpuState, request: WireRequest) -> WireResponse:
+        try:
+            return operation(state, request)
+        except ServiceError as error:
+            return _error(state, error)
+
+    handler.__name__ = operation.__name__
+    handler.__doc__ = operation.__doc__
+    return handler
+
+
+# ------------------------------------------------------------------------------------- handlers
+
+
+def _create_vault(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    receipt = glacier.create_vault(state, account_id=account, region=region, vault_name=name)
+    return _empty(state, 201, {"Location": receipt.location})
+
+
+def _describe_vault(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    return _json(
+        state,
+        200,
+        _vault_element(
+            glacier.describe_vault(state, account_id=account, region=region, vault_name=name)
+        ),
+    )
+
+
+def _list_vaults(state: MpuState, request: WireRequest) -> WireResponse:
+    behaviour = glacier.listing_behaviour(state)
+    page = glacier.list_vaults(
+        state,
+        account_id=_label(request, "accountId"),
+        region=request.region,
+        limit=request.query.get("limit"),
+        marker=request.query.get("marker"),
+        behaviour=behaviour,
+    )
+    document: dict[str, Any] = dict(render_marker(page.marker, behaviour))
+    document["VaultList"] = [_vault_element(v) for v in page.vaults]
+    return _json(state, 200, document)
+
+
+def _delete_vault(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    glacier.delete_vault(state, account_id=account, region=region, vault_name=name)
+    return _empty(state, 204)
+
+
+def _initiate_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    receipt = glacier.initiate_multipart_upload(
+        state,
+        account_id=account,
+        region=region,
+        vault_name=name,
+        part_size=request.headers.get("x-amz-part-size"),
+        archive_description=request.headers.get("x-amz-archive-description"),
+    )
+    return _empty(
+        state,
+        201,
+        {"Location": receipt.location, "x-amz-multipart-upload-id": receipt.upload.upload_id},
+    )
+
+
+def _upload_multipart_part(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    body = request.body
+    sent_sha256 = request.headers.get("x-amz-content-sha256")
+    if sent_sha256 is not None and sent_sha256 != "UNSIGNED-PAYLOAD":
+        actual = hashlib.sha256(body).hexdigest()
+        if sent_sha256 != actual:
+            # SigV4 payload check, real AWS text (basak/glacier-cli#27); not a modeled exception.
+            raise ServiceError(
+                "InvalidSignatureException",
+                "The value passed in as x-amz-content-sha256 does not match the computed "
+                f"payload hash. Computed digest: {actual} expected hash: {sent_sha256}",
+                403,
+            )
+    receipt = glacier.upload_multipart_part(
+        state,
+        account_id=account,
+        region=region,
+        vault_name=name,
+        upload_id=_label(request, "uploadId"),
+        content_range=request.headers.get("content-range"),
+        body_size=len(body),
+        checksum=request.headers.get("x-amz-sha256-tree-hash"),
+        computed_tree_hash=calculate_tree_hash(io.BytesIO(body)),
+        body=body,
+    )
+    return _empty(state, 204, {"x-amz-sha256-tree-hash": receipt.part.tree_hash})
+
+
+def _complete_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    receipt = glacier.complete_multipart_upload(
+        state,
+        account_id=account,
+        region=region,
+        vault_name=name,
+        upload_id=_label(request, "uploadId"),
+        archive_size=request.headers.get("x-amz-archive-size"),
+        checksum=request.headers.get("x-amz-sha256-tree-hash"),
+    )
+    archive = receipt.archive
+    return _empty(
+        state,
+        201,
+        {
+            "Location": receipt.location,
+            "x-amz-archive-id": archive.archive_id,
+            "x-amz-sha256-tree-hash": archive.tree_hash,
+        },
+    )
+
+
+def _abort_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    glacier.abort_multipart_upload(
+        state,
+        account_id=account,
+        region=region,
+        vault_name=name,
+        upload_id=_label(request, "uploadId"),
+    )
+    return _empty(state, 204)
+
+
+def _list_multipart_uploads(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    behaviour = glacier.listing_behaviour(state)
+    page = glacier.list_multipart_uploads(
+        state,
+        account_id=account,
+        region=region,
+        vault_name=name,
+        limit=request.query.get("limit"),
+        marker=request.query.get("marker"),
+        behaviour=behaviour,
+    )
+    document: dict[str, Any] = dict(render_marker(page.marker, behaviour))
+    document["UploadsList"] = [_upload_element(u) for u in page.uploads]
+    return _json(state, 200, document)
+
+
+def _list_parts(state: MpuState, request: WireRequest) -> WireResponse:
+    account, region, name = _where(request)
+    behaviour = glacier.listing_behaviour(state)
+    page = glacier.list_parts(
+        state,
+        account_id=account,
+        region=region,
+        vault_name=name,
+        upload_id=_label(request, "uploadId"),
+        limit=request.query.get("limit"),
+        marker=request.query.get("marker"),
+        behaviour=behaviour,
+    )
+    upload = page.upload
+    document: dict[str, Any] = {
+        "ArchiveDescription": upload.description,
+        "CreationDate": iso_date(upload.created),
+        **render_marker(page.marker, behaviour),
+        "MultipartUploadId": upload.upload_id,
+        "PartSizeInBytes": upload.part_size,
+        "Parts": [_part_element(p) for p in page.parts],
+        "VaultARN": upload.vault_arn,
+    }
+    return _json(state, 200, document)
+
+
+#: The Glacier operations mockmpu serves, by AWS operation name.
+HANDLERS: dict[str, Handler] = {
+    "CreateVault": _serves(_create_vault),
+    "DescribeVault": _serves(_describe_vault),
+    "ListVaults": _serves(_list_vaults),
+    "DeleteVault": _serves(_delete_vault),
+    "InitiateMultipartUpload": _serves(_initiate_multipart_upload),
+    "UploadMultipartPart": _serves(_upload_multipart_part),
+    "CompleteMultipartUpload": _serves(_complete_multipart_upload),
+    "AbortMultipartUpload": _serves(_abort_multipart_upload),
+    "ListMultipartUploads": _serves(_list_multipart_uploads),
+    "ListParts": _serves(_list_parts),
+}
