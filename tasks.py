@@ -59,8 +59,11 @@ def main(argv: list[str]) -> int:
         return _run(PYTHON, "-m", "pytest", *rest)
     if job == "check":
         ensure_env("dev")
-        return _run(BIN / "ruff", "check", "mockmpu", "tests", "examples", "tasks.py") or _run(
-            BIN / "mypy"
+        paths = ("mockmpu", "tests", "examples", "tasks.py")
+        return (
+            _run(BIN / "ruff", "check", *paths)
+            or _run(BIN / "ruff", "format", "--check", *paths)
+            or _run(BIN / "mypy")
         )
     print("tasks.py: the benchmark arrives with the performance work (see issues).")
     return 2

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Abort S3 multipart uploads that have been in progress for longer than N days.
 
-    python examples/abort_stale_uploads.py my-bucket --older-than-days 7 [--prefix logs/] [--dry-run]
+    python examples/abort_stale_uploads.py BUCKET --older-than-days 7 [--prefix P] [--dry-run]
 
 It lists *every* in-progress upload of the bucket with botocore's paginator, which sends both
 KeyMarker and UploadIdMarker, so uploads sharing a key across a page boundary are not skipped;
@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Optional
+from typing import Any
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Summary:
         return "\n".join(lines)
 
 
-def iter_uploads(client: Any, bucket: str, prefix: Optional[str] = None) -> Iterator[dict[str, Any]]:
+def iter_uploads(client: Any, bucket: str, prefix: str | None = None) -> Iterator[dict[str, Any]]:
     """Yield every in-progress upload of ``bucket`` (optionally under ``prefix``), in S3's order."""
     kwargs: dict[str, Any] = {"Bucket": bucket}
     if prefix:
@@ -54,9 +54,9 @@ def find_stale_uploads(
     bucket: str,
     older_than: timedelta,
     *,
-    prefix: Optional[str] = None,
-    now: Optional[datetime] = None,
-    summary: Optional[Summary] = None,
+    prefix: str | None = None,
+    now: datetime | None = None,
+    summary: Summary | None = None,
 ) -> list[dict[str, Any]]:
     """Return the uploads initiated more than ``older_than`` before ``now`` (UTC)."""
     cutoff = (now or datetime.now(timezone.utc)) - older_than
@@ -93,9 +93,9 @@ def run(
     bucket: str,
     older_than_days: float,
     *,
-    prefix: Optional[str] = None,
+    prefix: str | None = None,
     dry_run: bool = False,
-    now: Optional[datetime] = None,
+    now: datetime | None = None,
 ) -> Summary:
     """List, filter and (unless ``dry_run``) abort; return the summary."""
     summary = Summary()
@@ -107,7 +107,7 @@ def run(
     return summary
 
 
-def main(argv: Optional[list[str]] = None, client: Any = None) -> int:
+def main(argv: list[str] | None = None, client: Any = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bucket")
     parser.add_argument("--older-than-days", type=float, required=True, metavar="N")

@@ -8,14 +8,14 @@ corrupt the stack.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from ._errors import MockmpuError
 
 if TYPE_CHECKING:
     from ._mock import MpuMock
 
-__all__ = ["current", "is_active", "pop", "push"]
+__all__ = ["current", "has_active", "is_active", "pop", "push"]
 
 _lock = threading.RLock()
 _stack: list[MpuMock] = []
@@ -50,7 +50,12 @@ def is_active(handle: MpuMock) -> bool:
         return any(h is handle for h in _stack)
 
 
-def current() -> Optional[MpuMock]:
+def has_active() -> bool:
+    """True if any mock is active (lock-free: the hot path of every botocore call)."""
+    return bool(_stack)
+
+
+def current() -> MpuMock | None:
     """Return the innermost active mock, or ``None``."""
     stack = _stack
     return stack[-1] if stack else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any
 
 __all__ = ["Call", "CallList", "format_operation", "parse_operation_ref"]
 
@@ -45,7 +45,7 @@ class Call:
     operation: str
     params: Mapping[str, Any]
     status: int
-    error_code: Optional[str] = None
+    error_code: str | None = None
 
     @property
     def outcome(self) -> str:
@@ -76,11 +76,11 @@ class CallList(list[Call]):
 
     def filter(
         self,
-        ref: Optional[str] = None,
+        ref: str | None = None,
         *,
-        service: Optional[str] = None,
-        operation: Optional[str] = None,
-        outcome: Optional[str] = None,
+        service: str | None = None,
+        operation: str | None = None,
+        outcome: str | None = None,
     ) -> CallList:
         """Return the calls matching every criterion given.
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
 BUCKET = "demo-bucket"
 TOTAL = 2500
@@ -64,7 +64,7 @@ def resource_collection(session: Any) -> Callable[[Any], int]:
     return run
 
 
-def _load_example() -> Optional[ModuleType]:
+def _load_example() -> ModuleType | None:
     path = Path(__file__).resolve().parent.parent / "examples" / "abort_stale_uploads.py"
     if not path.exists():
         return None

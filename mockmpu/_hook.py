@@ -1,31 +1,36 @@
 """The botocore event hook: the only module that knows botocore's events.
 
-Three handlers, registered first so they run before moto's:
+Four handlers, registered first so they run before moto's:
 
-- ``before-parameter-build``: keeps a reference to the caller's API parameters in the request
-  context (later botocore handlers, such as Glacier's ``accountId='-'`` injection, still show).
+- ``provide-client-params``: copies the API parameters as the caller passed them (for messages
+  and ``mpu.calls``).
+- ``before-parameter-build``: keeps a reference to the parameters botocore will serialize (later
+  botocore handlers, such as Glacier's ``accountId='-'`` injection, still show).
 - ``choose-signer``: answers ``botocore.UNSIGNED`` while a mock would answer the call, so no
   credentials are needed and ``os.environ`` is never written.
 - ``before-send``: builds a :class:`WireRequest`, lets the innermost active mock answer it, and
   returns an ``AWSResponse`` that botocore's own parser reads.
 
 While no mock is active every handler returns ``None`` and botocore behaves as without mockmpu.
-Installation into ``botocore.handlers.BUILTIN_HANDLERS`` happens once, at the first ``start()``
-(or when the pytest plugin configures), never at import.
+The handlers reach clients through :func:`install` (once, at the first ``start()``, never at
+import), which wraps ``BaseClient._make_api_call`` so that each client is attached on its first
+call while a mock is active, whenever it was created.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import sys
 import threading
 from collections.abc import Iterator, Mapping
-from typing import Any, Optional
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import botocore
-import botocore.handlers
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.client import BaseClient
 
 from . import _activation
 from ._codec_glacier import HANDLERS as GLACIER_HANDLERS
@@ -43,6 +48,7 @@ SERVED: dict[tuple[str, str], Handler] = {
 _PARAMS = "mockmpu.params"
 _CALLER_PARAMS = "mockmpu.caller_params"
 _ANSWERED = "mockmpu.answered"
+_ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
 _installed = False
 
@@ -53,11 +59,16 @@ def _operation(event_name: str) -> tuple[str, str]:
     return service, operation
 
 
-def _capture_params(
-    params: dict[str, Any], context: dict[str, Any], **_: Any
-) -> None:
-    context[_PARAMS] = params  # live: later handlers' additions (Glacier accountId) show
-    context[_CALLER_PARAMS] = dict(params)  # as the caller passed them, for messages and records
+def _capture_caller_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    # provide-client-params: the parameters exactly as the caller passed them (before botocore's
+    # own handlers add e.g. EncodingType), for messages and call records.
+    context[_CALLER_PARAMS] = dict(params)
+
+
+def _capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    # before-parameter-build: a live reference, so later handlers' additions (Glacier's
+    # accountId='-') are seen by the codecs.
+    context[_PARAMS] = params
 
 
 def _choose_signer(event_name: str, **_: Any) -> Any:
@@ -98,10 +109,8 @@ def _read_body(body: Any) -> bytes:
             start = None
         data = body.read()
         if start is not None:
-            try:
+            with contextlib.suppress(AttributeError, OSError, ValueError):
                 body.seek(start)
-            except (AttributeError, OSError, ValueError):
-                pass
         return data if isinstance(data, bytes) else bytes(data, "utf-8")
     return b"".join(bytes(chunk) for chunk in body)
 
@@ -135,7 +144,7 @@ def _moto_active() -> bool:
     return bool(getattr(stubber, "enabled", False))
 
 
-def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> Optional[AWSResponse]:
+def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
     handle = _activation.current()
     if handle is None:
         return None
@@ -158,6 +167,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> Opti
 
 
 _HANDLERS = (
+    ("provide-client-params", _capture_caller_params),
     ("before-parameter-build", _capture_params),
     ("choose-signer", _choose_signer),
     ("before-send", _before_send),
@@ -168,20 +178,36 @@ def is_installed() -> bool:
     return _installed
 
 
-def install() -> None:
-    """Add the handlers to ``BUILTIN_HANDLERS`` once, so every botocore session made later has them.
+def _ensure_attached(client: Any) -> None:
+    events = client.meta.events
+    if not getattr(events, _ATTACHED, False):
+        attach(client)
+        setattr(events, _ATTACHED, True)
 
-    Sessions that already exist are reached through :func:`attach`; ``boto3.DEFAULT_SESSION`` is
-    attached by ``MpuMock.start()``.
+
+def install() -> None:
+    """Make every botocore client reach the handlers while a mock is active (once per process).
+
+    ``BaseClient._make_api_call``, the method every client operation, paginator, waiter, resource
+    and s3transfer call goes through, is wrapped so that, while a mock is active, a client's event
+    emitter gets the handlers (by ``unique_id``, once per client) before the call proceeds. So
+    clients and sessions created at any time, before or after the mock started, inside or outside
+    pytest, are served; none can silently reach AWS while a mock is active. While no mock is
+    active the wrapper only checks an empty list.
     """
     global _installed
     with _install_lock:
         if _installed:
             return
-        for event, handler in _HANDLERS:
-            botocore.handlers.BUILTIN_HANDLERS.append(
-                (event, handler, botocore.handlers.REGISTER_FIRST)
-            )
+        original = BaseClient._make_api_call
+
+        @functools.wraps(original)
+        def _make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
+            if _activation.has_active():
+                _ensure_attached(self)
+            return original(self, operation_name, api_params)
+
+        BaseClient._make_api_call = _make_api_call
         _installed = True
 
 
@@ -211,11 +237,3 @@ def attach(target: Any) -> None:
         )
     for event, handler in _HANDLERS:
         emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
-
-
-def attach_default_session() -> None:
-    """Attach to ``boto3.DEFAULT_SESSION`` if boto3 made one before the hook was installed."""
-    boto3 = sys.modules.get("boto3")
-    session = getattr(boto3, "DEFAULT_SESSION", None)
-    if session is not None:
-        attach(session)

@@ -8,7 +8,7 @@ import threading
 import unittest
 from collections.abc import Generator, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar, Union, cast, overload
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast, overload
 
 import wrapt
 
@@ -50,7 +50,7 @@ def _served_summary() -> str:
     for service, operation in SERVED:
         by_service.setdefault(service, []).append(operation)
     return "; ".join(
-        format_operation(service, ", ".join(ops)) for service, ops in by_service.items()
+        format_operation(service, ", ".join(sorted(ops))) for service, ops in by_service.items()
     )
 
 
@@ -72,13 +72,13 @@ class MpuMock:
     def __init__(
         self,
         *,
-        seed: Optional[int] = 0,
-        clock: Union[Clock, ClockSource] = None,
+        seed: int | None = 0,
+        clock: Clock | ClockSource = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
         keep_bodies: bool = False,
         passthrough: Iterable[str] = (),
         assert_all_calls_mocked: bool = True,
-        state: Optional[MpuState] = None,
+        state: MpuState | None = None,
     ) -> None:
         if isinstance(passthrough, str):
             raise MockmpuError(
@@ -96,8 +96,10 @@ class MpuMock:
         }
         self._passthrough = frozenset(parse_operation_ref(ref) for ref in passthrough)
         self._assert_all_calls_mocked = assert_all_calls_mocked
-        self.state = state if state is not None else MpuState(
-            seed=seed, clock=clock, account_id=account_id, keep_bodies=keep_bodies
+        self.state = (
+            state
+            if state is not None
+            else MpuState(seed=seed, clock=clock, account_id=account_id, keep_bodies=keep_bodies)
         )
         self.s3 = S3View(self.state)
         self.glacier = GlacierView(self.state)
@@ -121,7 +123,6 @@ class MpuMock:
         from . import _hook
 
         _hook.install()
-        _hook.attach_default_session()
         _activation.push(self)
         self._started = True
         return self
@@ -146,9 +147,9 @@ class MpuMock:
 
     def __exit__(
         self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop(quiet=exc_type is not None)
 
@@ -157,9 +158,9 @@ class MpuMock:
 
     async def __aexit__(
         self,
-        exc_type: Optional[type[BaseException]],
-        exc: Optional[BaseException],
-        tb: Optional[TracebackType],
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.stop(quiet=exc_type is not None)
 
@@ -222,7 +223,9 @@ class MpuMock:
         template = self
 
         @wrapt.decorator
-        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Generator[Any, Any, Any]:
+        def wrapper(
+            wrapped: Any, instance: Any, args: Any, kwargs: Any
+        ) -> Generator[Any, Any, Any]:
             with template.fresh():
                 result: Any = yield from wrapped(*args, **kwargs)
             return result
@@ -239,7 +242,7 @@ class MpuMock:
         original_setup = cls.setUp
 
         @functools.wraps(original_setup)
-        def setUp(test: unittest.TestCase) -> None:  # noqa: N802 (unittest's name)
+        def setUp(test: unittest.TestCase) -> None:
             mpu = template.fresh()
             mpu.start()
             test.addCleanup(mpu.stop)
@@ -303,11 +306,11 @@ class MpuMock:
         )
 
     def attach(self, client: Any) -> Any:
-        """Serve an existing client, resource or session that was created before the hook existed.
+        """Register mockmpu's handlers on a client, resource or session now; return it.
 
-        Clients created while the pytest plugin is loaded, or after the first ``start()``, need
-        nothing; this is for clients made earlier outside pytest (e.g. at import). Returns
-        ``client`` so it can be used inline.
+        Not needed for botocore/boto3 clients: every client is attached on its first call while a
+        mock is active, whenever it was created. Useful for a session whose emitter you pass on
+        to code that builds clients in unusual ways. Idempotent.
         """
         from . import _hook
 
@@ -322,13 +325,13 @@ def mock_mpu(func: F, /) -> F: ...
 @overload
 def mock_mpu(
     *,
-    seed: Optional[int] = 0,
-    clock: Union[Clock, ClockSource] = None,
+    seed: int | None = 0,
+    clock: Clock | ClockSource = None,
     account_id: str = DEFAULT_ACCOUNT_ID,
     keep_bodies: bool = False,
     passthrough: Iterable[str] = (),
     assert_all_calls_mocked: bool = True,
-    state: Optional[MpuState] = None,
+    state: MpuState | None = None,
 ) -> MpuMock: ...
 
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Optional, Union
+from typing import Callable, Union
 
 from ._errors import MockmpuError
 
@@ -60,8 +60,8 @@ class Clock:
 
     def __init__(self, source: ClockSource = None) -> None:
         self._offset = timedelta(0)
-        self._frozen: Optional[datetime] = None
-        self._source: Optional[Callable[[], datetime]] = None
+        self._frozen: datetime | None = None
+        self._source: Callable[[], datetime] | None = None
         if isinstance(source, datetime):
             self._frozen = _utc(source)
         elif callable(source):
@@ -82,8 +82,8 @@ class Clock:
             base = datetime.now(timezone.utc)
         return base + self._offset
 
-    def advance(self, delta: Optional[timedelta] = None, **kwargs: float) -> datetime:
-        """Move the clock forward by ``delta`` or by ``timedelta(**kwargs)``; return the new time."""
+    def advance(self, delta: timedelta | None = None, **kwargs: float) -> datetime:
+        """Move the clock forward by ``delta`` or ``timedelta(**kwargs)``; return the new time."""
         step = (delta or timedelta(0)) + timedelta(**kwargs)
         self._offset += step
         return self.now()
@@ -105,7 +105,7 @@ class IdFactory:
     16 upper-case alphanumerics.
     """
 
-    def __init__(self, seed: Optional[int] = 0) -> None:
+    def __init__(self, seed: int | None = 0) -> None:
         self.seed = seed
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
@@ -153,7 +153,7 @@ class Part:
     md5: bytes
     last_modified: datetime
     checksums: dict[str, str] = field(default_factory=dict)
-    body: Optional[bytes] = None
+    body: bytes | None = None
 
 
 @dataclass
@@ -166,9 +166,9 @@ class Upload:
     initiated: datetime
     seq: int
     storage_class: str = "STANDARD"
-    checksum_algorithm: Optional[str] = None
-    checksum_type: Optional[str] = None
-    content_type: Optional[str] = None
+    checksum_algorithm: str | None = None
+    checksum_type: str | None = None
+    content_type: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
     parts: dict[int, Part] = field(default_factory=dict)
     part_numbers: list[int] = field(default_factory=list)  # sorted keys of ``parts``
@@ -196,12 +196,12 @@ class CompletedObject:
     completed: datetime
     parts: list[Part] = field(default_factory=list)
     #: the object checksum of a COMPOSITE-checksum upload (``"<base64>-N"``) and its algorithm.
-    checksum_algorithm: Optional[str] = None
-    checksum: Optional[str] = None
-    checksum_type: Optional[str] = None
+    checksum_algorithm: str | None = None
+    checksum: str | None = None
+    checksum_type: str | None = None
 
     @property
-    def body(self) -> Optional[bytes]:
+    def body(self) -> bytes | None:
         """The assembled bytes, when part bodies were kept; otherwise ``None``."""
         if any(p.body is None for p in self.parts):
             return None
@@ -252,7 +252,7 @@ class GlacierPart:
     range_end: int
     tree_hash: str
     size: int
-    body: Optional[bytes] = None
+    body: bytes | None = None
 
 
 @dataclass
@@ -264,7 +264,7 @@ class GlacierUpload:
     vault_name: str
     upload_id: str
     part_size: int
-    description: Optional[str]
+    description: str | None
     created: datetime
     seq: int
     parts: dict[int, GlacierPart] = field(default_factory=dict)
@@ -292,10 +292,10 @@ class Archive:
     vault_name: str
     size: int
     tree_hash: str
-    description: Optional[str]
+    description: str | None
     created: datetime
-    upload_id: Optional[str] = None
-    body: Optional[bytes] = None
+    upload_id: str | None = None
+    body: bytes | None = None
 
 
 @dataclass
@@ -355,8 +355,8 @@ class MpuState:
     def __init__(
         self,
         *,
-        seed: Optional[int] = 0,
-        clock: Union[Clock, ClockSource] = None,
+        seed: int | None = 0,
+        clock: Clock | ClockSource = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
         keep_bodies: bool = False,
     ) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable
 
 from ._errors import ServiceError
 
@@ -57,7 +57,7 @@ class WireResponse:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
-    error: Optional[ServiceError] = None
+    error: ServiceError | None = None
 
 
 #: A codec entry point: answer one request against the state.

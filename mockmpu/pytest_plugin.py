@@ -1,8 +1,7 @@
 """pytest plugin: the ``mpu_mock`` fixture and the ``@pytest.mark.mpu_mock(**options)`` marker.
 
-Loaded through the ``pytest11`` entry point. At configure time it installs mockmpu's botocore hook
-(inert while no mock is active), so clients created before a test starts, e.g. at import of the
-code under test, are served too.
+Loaded through the ``pytest11`` entry point. Clients created before a test starts, e.g. at import
+of the code under test, are served too (see ``mockmpu._hook.install``).
 """
 
 from __future__ import annotations
@@ -26,9 +25,6 @@ _MARKER_HELP = (
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_HELP)
-    from . import _hook
-
-    _hook.install()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -40,7 +36,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
     outcome = yield
     report: pytest.TestReport = outcome.get_result()
     if report.when == "call":

@@ -9,6 +9,7 @@ never writes os.environ.)
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -46,3 +47,18 @@ def glacier() -> Iterator[Any]:
     import boto3
 
     yield boto3.session.Session().client("glacier", region_name="us-east-1")
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: Any) -> Any:
+    """The suite never leaves the machine: only loopback and Unix sockets may connect."""
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        if not (host.startswith("127.") or host in ("::1", "localhost")):
+            raise AssertionError(f"test tried to open a network connection to {address!r}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _loopback_only  # type: ignore[method-assign]

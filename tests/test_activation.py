@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 import unittest
@@ -15,8 +16,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 import mockmpu
-from mockmpu import MockmpuError, MpuMock, UnmockedCallError, mock_mpu
-from mockmpu import _activation
+from mockmpu import MockmpuError, MpuMock, UnmockedCallError, _activation, mock_mpu
 
 MiB = 1024 * 1024
 
@@ -271,24 +271,17 @@ def test_out_of_order_stop_keeps_the_other_mock_active() -> None:
 
 def test_exit_never_hides_the_exception_from_the_body() -> None:
     client = new_s3()
-    with pytest.raises(ValueError, match="from the body"):
-        with mock_mpu():
-            try:
-                client.list_objects_v2(Bucket="b")
-            except AssertionError:
-                pass  # swallowed: would fail at a clean exit
-            raise ValueError("from the body")
+    with pytest.raises(ValueError, match="from the body"), mock_mpu():
+        with contextlib.suppress(AssertionError):  # swallowed: would fail at a clean exit
+            client.list_objects_v2(Bucket="b")
+        raise ValueError("from the body")
     assert _activation.current() is None
 
 
 def test_swallowed_unmocked_call_fails_again_at_exit() -> None:
     client = new_s3()
-    with pytest.raises(UnmockedCallError) as excinfo:
-        with mock_mpu():
-            try:
-                client.list_objects_v2(Bucket="data")
-            except Exception:
-                pass
+    with pytest.raises(UnmockedCallError) as excinfo, mock_mpu(), contextlib.suppress(Exception):
+        client.list_objects_v2(Bucket="data")
     assert str(excinfo.value) == (
         "mockmpu: 1 un-mocked call was made and caught by the code under test:\n"
         "- S3 ListObjectsV2 (Bucket='data')"

@@ -63,8 +63,12 @@ def test_aborts_exactly_the_stale_uploads_with_the_decorator(capsys: Any) -> Non
 
 def test_prefix_and_dry_run_with_the_fixture(mpu_mock: MpuMock, capsys: Any) -> None:
     _arrange(mpu_mock, datetime.now(timezone.utc))
-    assert tool.main(["bkt", "--older-than-days", "7", "--prefix", "b/", "--dry-run"],
-                     client=_client()) == 0
+    assert (
+        tool.main(
+            ["bkt", "--older-than-days", "7", "--prefix", "b/", "--dry-run"], client=_client()
+        )
+        == 0
+    )
     assert "6 in-progress uploads listed, 6 stale, would abort 6" in capsys.readouterr().out
     assert len(mpu_mock.s3.uploads("bkt")) == 1203
     assert tool.main(["bkt", "--older-than-days", "7", "--prefix", "b/"], client=_client()) == 0

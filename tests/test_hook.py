@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -19,9 +20,7 @@ from botocore.exceptions import ClientError
 
 from mockmpu import UnmockedCallError, mock_mpu
 
-SERVED_LINE = (
-    "  Served: S3 AbortMultipartUpload, CompleteMultipartUpload, CreateBucket, "
-)
+SERVED_LINE = "  Served: S3 AbortMultipartUpload, CompleteMultipartUpload, CreateBucket, "
 
 
 class _Raw:
@@ -72,7 +71,7 @@ def test_client_created_before_the_mock_starts_is_served() -> None:
 def test_unmocked_call_raises_an_assertion_error_with_the_remedy() -> None:
     client = boto3.session.Session().client("s3", region_name="us-east-1")
     attempts: list[int] = []
-    client.meta.events.register_first("before-send", lambda **_: attempts.append(1))
+    client.meta.events.register("before-sign.s3.GetObject", lambda **_: attempts.append(1))
     with pytest.raises(UnmockedCallError) as excinfo, mock_mpu():
         client.get_object(Bucket="data", Key="a.csv")
     err = excinfo.value
@@ -103,8 +102,15 @@ def test_unmocked_parameters_are_truncated_and_bodies_summarised() -> None:
     assert "Body=<5 bytes>" in first
 
 
+def _signed_s3() -> Any:
+    # Passed-through calls are signed as usual, so these clients carry (fake) credentials.
+    return boto3.session.Session().client(
+        "s3", region_name="us-east-1", aws_access_key_id="AKID", aws_secret_access_key="SECRET"
+    )
+
+
 def test_passthrough_lets_the_call_go_on() -> None:
-    client = boto3.session.Session().client("s3", region_name="us-east-1")
+    client = _signed_s3()
     client.meta.events.register("before-send.s3.ListBuckets", _fake_list_buckets)
     with mock_mpu(passthrough={"s3:ListBuckets"}) as mpu:
         names = [b["Name"] for b in client.list_buckets()["Buckets"]]
@@ -113,7 +119,7 @@ def test_passthrough_lets_the_call_go_on() -> None:
 
 
 def test_passthrough_wildcard_and_bad_spelling() -> None:
-    client = boto3.session.Session().client("s3", region_name="us-east-1")
+    client = _signed_s3()
     client.meta.events.register("before-send.s3.ListBuckets", _fake_list_buckets)
     with mock_mpu(passthrough={"s3:*"}):
         assert client.list_buckets()["Buckets"]
@@ -212,10 +218,8 @@ def test_same_seed_same_calls_give_byte_identical_responses() -> None:
         client.upload_part(Bucket="bkt", Key="k", UploadId=upload_id, PartNumber=1, Body=b"x")
         client.list_multipart_uploads(Bucket="bkt")
         client.list_parts(Bucket="bkt", Key="k", UploadId=upload_id)
-        try:
+        with contextlib.suppress(ClientError):
             client.list_parts(Bucket="bkt", Key="other", UploadId=upload_id)
-        except ClientError:
-            pass
 
     first, second, other = run(3), run(3), run(4)
     assert first == second
@@ -228,7 +232,9 @@ def test_upload_ids_are_url_safe_and_realistic() -> None:
         client = boto3.session.Session().client("s3", region_name="us-east-1")
         upload_id = served_upload(client)
     assert 90 <= len(upload_id) <= 130
-    assert set(upload_id) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
+    assert set(upload_id) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-"
+    )
     assert mpu.s3.uploads("bkt")[0].upload_id == upload_id
 
 
@@ -288,40 +294,38 @@ def test_import_does_not_import_botocore() -> None:
         """
         import json, sys
         import mockmpu
-        print(json.dumps({"botocore": "botocore" in sys.modules, "pytest": "pytest" in sys.modules}))
+        loaded = {name: name in sys.modules for name in ("botocore", "pytest")}
+        print(json.dumps(loaded))
         """
     )
     assert result == {"botocore": False, "pytest": False}
 
 
-def test_attach_serves_a_client_created_before_the_hook_was_installed() -> None:
-    # A fresh interpreter without the pytest plugin: the client predates the hook. Its endpoint
-    # is a closed loopback port, so an unserved call fails fast without leaving the machine.
+def test_client_created_before_the_first_start_outside_pytest_is_served() -> None:
+    # A fresh interpreter without the pytest plugin: session and client predate the first start.
+    # Their endpoint is a closed loopback port, so a call that escaped the mock would fail fast
+    # without leaving the machine.
     result = _python(
         """
         import json
         import boto3
         from botocore.config import Config
-        from botocore.exceptions import EndpointConnectionError
         from mockmpu import mock_mpu
         cfg = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1)
-        early = boto3.session.Session().client(
-            "s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:9", config=cfg,
-            aws_access_key_id="a", aws_secret_access_key="b")
-        out = {}
+        session = boto3.Session(region_name="us-east-1")
+        early = session.client("s3", endpoint_url="http://127.0.0.1:9", config=cfg)
         with mock_mpu() as mpu:
-            try:
-                early.create_bucket(Bucket="bkt")
-                out["before_attach"] = "served"
-            except EndpointConnectionError:
-                out["before_attach"] = "network"
-            mpu.attach(early)
             early.create_bucket(Bucket="bkt")
-            out["after_attach"] = mpu.s3.bucket_names()
+            late = session.client("s3", endpoint_url="http://127.0.0.1:9", config=cfg)
+            late.create_multipart_upload(Bucket="bkt", Key="k")
+            mpu.attach(early)  # explicit and idempotent: still answered once
+            early.create_multipart_upload(Bucket="bkt", Key="k")
+            out = {"buckets": mpu.s3.bucket_names(), "uploads": len(mpu.s3.uploads("bkt")),
+                   "calls": mpu.calls.call_count}
         print(json.dumps(out))
         """
     )
-    assert result == {"before_attach": "network", "after_attach": ["bkt"]}
+    assert result == {"buckets": ["bkt"], "uploads": 2, "calls": 3}
 
 
 def test_virtual_host_addressing_is_served() -> None:

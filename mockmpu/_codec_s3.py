@@ -1,0 +1,368 @@
+"""S3 wire codec: answer botocore's S3 requests with the REST-XML AWS sends.
+
+Each handler parses a :class:`~mockmpu._wire.WireRequest` (``_codec_s3_request``), calls the
+semantics in ``_s3`` and renders the result with ``xmltodict.unparse`` in AWS's element order
+(aws-semantics.md §1.2, §2, §3, §4). A handler never raises :class:`ServiceError`: it returns
+the rendered ``<Error>`` document with ``WireResponse.error`` set.
+
+Every response carries ``x-amz-request-id`` and ``x-amz-id-2`` from ``state.ids``; XML bodies
+start with ``<?xml version="1.0" encoding="UTF-8"?>`` (nothing before it, or botocore's
+200-error check treats the body as broken) and are ``application/xml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Any, Callable
+from urllib.parse import urlsplit, urlunsplit
+
+import xmltodict
+
+from . import _s3
+from ._codec_s3_request import (
+    bucket_of,
+    checksum_header,
+    complete_parts,
+    header_checksums,
+    key_of,
+    location_constraint,
+    part_body,
+)
+from ._errors import ServiceError
+from ._state import MpuState, Part, Upload
+from ._wire import Handler, WireRequest, WireResponse
+
+__all__ = ["HANDLERS", "NAMESPACE", "render_error", "timestamp"]
+
+NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+_XML = "application/xml"
+_SSE = {"x-amz-server-side-encryption": "AES256"}
+
+
+def timestamp(value: datetime) -> str:
+    """Render a time as S3 lists it: ``2010-11-10T20:48:33.000Z`` (milliseconds always 000)."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _document(root: str, body: Mapping[str, Any], *, namespace: bool = True) -> bytes:
+    content = {"@xmlns": NAMESPACE, **body} if namespace else dict(body)
+    text: str = xmltodict.unparse({root: content}, encoding="UTF-8")
+    # A carriage return in a key must survive XML end-of-line normalisation, so it goes out as a
+    # character reference, as S3 sends it; xmltodict leaves it raw (only text can contain one).
+    return text.encode("utf-8").replace(b"\r", b"&#13;")
+
+
+def _response(
+    state: MpuState,
+    status: int,
+    *,
+    body: bytes = b"",
+    headers: Mapping[str, str] | None = None,
+    xml: bool = False,
+    request_id: str | None = None,
+    host_id: str | None = None,
+) -> WireResponse:
+    out = {
+        "x-amz-id-2": host_id or state.ids.host_id(),
+        "x-amz-request-id": request_id or state.ids.request_id(),
+        "Date": format_datetime(state.clock.now(), usegmt=True),
+    }
+    out.update(headers or {})
+    if xml:
+        out["Content-Type"] = _XML
+    out["Server"] = "AmazonS3"
+    return WireResponse(status=status, headers=out, body=body)
+
+
+def render_error(state: MpuState, error: ServiceError, *, head: bool = False) -> WireResponse:
+    """Render an S3 ``<Error>``: no namespace; Code, Message, extras, RequestId, HostId.
+
+    A HEAD request gets the status and headers only: HEAD responses have no body, which botocore
+    reports as ``{'Code': '404', 'Message': 'Not Found'}``.
+    """
+    request_id = state.ids.request_id()
+    host_id = state.ids.host_id()
+    body = b""
+    if not head:
+        fields: dict[str, str] = {"Code": error.code, "Message": error.message}
+        fields.update(error.extra)
+        fields["RequestId"] = request_id
+        fields["HostId"] = host_id
+        body = _document("Error", fields, namespace=False)
+    reply = _response(
+        state, error.status, body=body, xml=True, request_id=request_id, host_id=host_id
+    )
+    reply.error = error
+    return reply
+
+
+def _serving(fn: Callable[[MpuState, WireRequest], WireResponse]) -> Handler:
+    def handler(state: MpuState, req: WireRequest) -> WireResponse:
+        try:
+            return fn(state, req)
+        except ServiceError as error:
+            return render_error(state, error, head=req.method.upper() == "HEAD")
+
+    handler.__name__ = fn.__name__
+    handler.__doc__ = fn.__doc__
+    return handler
+
+
+def _principals(owner: _s3.Principal) -> dict[str, Any]:
+    return {
+        "Initiator": {"ID": owner.id, "DisplayName": owner.display_name},
+        "Owner": {"ID": owner.id},
+    }
+
+
+# ------------------------------------------------------------------------------------- buckets
+
+
+def create_bucket(state: MpuState, req: WireRequest) -> WireResponse:
+    """CreateBucket: 200, empty body, ``Location`` (``/name`` or the bucket URL)."""
+    result = _s3.create_bucket(
+        state,
+        bucket_of(req),
+        client_region=req.region,
+        location_constraint=location_constraint(req),
+    )
+    bucket = result.bucket
+    return _response(
+        state,
+        200,
+        headers={
+            "Location": _s3.bucket_location(bucket),
+            "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
+        },
+    )
+
+
+def head_bucket(state: MpuState, req: WireRequest) -> WireResponse:
+    """HeadBucket: 200 with the bucket's region headers; 404 with an empty body."""
+    bucket = _s3.head_bucket(state, bucket_of(req))
+    return _response(
+        state,
+        200,
+        xml=True,
+        headers={
+            "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
+            "x-amz-bucket-region": bucket.region,
+            "x-amz-access-point-alias": "false",
+        },
+    )
+
+
+def delete_bucket(state: MpuState, req: WireRequest) -> WireResponse:
+    """DeleteBucket: 204, empty body."""
+    _s3.delete_bucket(state, bucket_of(req))
+    return _response(state, 204)
+
+
+# ------------------------------------------------------------------------------------- uploads
+
+
+def _meta(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k[len("x-amz-meta-") :]: v for k, v in headers.items() if k.startswith("x-amz-meta-")}
+
+
+def create_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
+    """CreateMultipartUpload: 200, ``InitiateMultipartUploadResult{Bucket, Key, UploadId}``."""
+    h = req.headers
+    upload = _s3.create_multipart_upload(
+        state,
+        bucket_of(req),
+        key_of(req),
+        checksum_algorithm=h.get("x-amz-checksum-algorithm"),
+        checksum_type=h.get("x-amz-checksum-type"),
+        storage_class=h.get("x-amz-storage-class"),
+        content_type=h.get("content-type"),
+        metadata=_meta(h),
+    )
+    headers = dict(_SSE)
+    if upload.checksum_algorithm:
+        headers["x-amz-checksum-algorithm"] = upload.checksum_algorithm
+    if upload.checksum_type:
+        headers["x-amz-checksum-type"] = upload.checksum_type
+    body = _document(
+        "InitiateMultipartUploadResult",
+        {"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id},
+    )
+    return _response(state, 200, body=body, headers=headers, xml=True)
+
+
+def upload_part(state: MpuState, req: WireRequest) -> WireResponse:
+    """UploadPart: 200, empty body, ``ETag`` and the checksum headers sent echoed."""
+    body, checksums = part_body(req)
+    part = _s3.upload_part(
+        state,
+        bucket_of(req),
+        key_of(req),
+        req.query.get("uploadId", ""),
+        req.query.get("partNumber"),
+        body,
+        checksums=checksums,
+    )
+    headers = dict(_SSE)
+    headers["ETag"] = part.etag
+    for algorithm, value in part.checksums.items():
+        headers[checksum_header(algorithm)] = value
+    return _response(state, 200, headers=headers)
+
+
+def _object_location(req: WireRequest) -> str:
+    parts = urlsplit(req.url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def complete_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
+    """CompleteMultipartUpload: 200, ``CompleteMultipartUploadResult``."""
+    parts, malformed = complete_parts(req)
+    result = _s3.complete_multipart_upload(
+        state,
+        bucket_of(req),
+        key_of(req),
+        req.query.get("uploadId", ""),
+        parts,
+        malformed=malformed,
+        checksum_type=req.headers.get("x-amz-checksum-type"),
+        checksums=header_checksums(req.headers),
+        mpu_object_size=req.headers.get("x-amz-mp-object-size"),
+    )
+    obj = result.object
+    fields: dict[str, str] = {
+        "Location": _object_location(req),
+        "Bucket": obj.bucket,
+        "Key": obj.key,
+        "ETag": obj.etag,
+    }
+    if result.checksum_algorithm and result.checksum:
+        fields["Checksum" + result.checksum_algorithm] = result.checksum
+    if result.checksum_type:
+        fields["ChecksumType"] = result.checksum_type
+    body = _document("CompleteMultipartUploadResult", fields)
+    return _response(state, 200, body=body, headers=_SSE, xml=True)
+
+
+def abort_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
+    """AbortMultipartUpload: 204, empty body."""
+    _s3.abort_multipart_upload(state, bucket_of(req), key_of(req), req.query.get("uploadId", ""))
+    return _response(state, 204)
+
+
+# ------------------------------------------------------------------------------------- listing
+
+
+def _checksum_fields(upload: Upload) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    if upload.checksum_algorithm:
+        fields["ChecksumAlgorithm"] = upload.checksum_algorithm
+    if upload.checksum_type:
+        fields["ChecksumType"] = upload.checksum_type
+    return fields
+
+
+def list_multipart_uploads(state: MpuState, req: WireRequest) -> WireResponse:
+    """ListMultipartUploads: 200, ``ListMultipartUploadsResult`` in AWS's element order."""
+    q = req.query
+    r = _s3.list_multipart_uploads(
+        state,
+        bucket_of(req),
+        prefix=q.get("prefix"),
+        delimiter=q.get("delimiter"),
+        key_marker=q.get("key-marker"),
+        upload_id_marker=q.get("upload-id-marker"),
+        max_uploads=q.get("max-uploads"),
+        encoding_type=q.get("encoding-type"),
+    )
+    enc: Callable[[str], str] = _s3.url_encode if r.encoding_type is not None else str
+    principals = _principals(r.owner)
+    fields: dict[str, Any] = {
+        "Bucket": r.bucket,
+        "KeyMarker": enc(r.key_marker),
+        "UploadIdMarker": r.upload_id_marker,
+        "NextKeyMarker": enc(r.next_key_marker),
+        "NextUploadIdMarker": r.next_upload_id_marker,
+    }
+    if r.delimiter:
+        fields["Delimiter"] = enc(r.delimiter)
+    if r.prefix:
+        fields["Prefix"] = enc(r.prefix)
+    fields["MaxUploads"] = str(r.max_uploads)
+    if r.encoding_type is not None:
+        fields["EncodingType"] = r.encoding_type
+    fields["IsTruncated"] = _bool(r.is_truncated)
+    fields["Upload"] = [
+        {
+            "Key": enc(u.key),
+            "UploadId": u.upload_id,
+            **principals,
+            "StorageClass": u.storage_class,
+            "Initiated": timestamp(u.initiated),
+            **_checksum_fields(u),
+        }
+        for u in r.uploads
+    ]
+    fields["CommonPrefixes"] = [{"Prefix": enc(p)} for p in r.common_prefixes]
+    body = _document("ListMultipartUploadsResult", fields)
+    return _response(state, 200, body=body, xml=True)
+
+
+def _part_fields(part: Part, algorithm: str | None) -> dict[str, str]:
+    fields = {
+        "PartNumber": str(part.part_number),
+        "LastModified": timestamp(part.last_modified),
+        "ETag": part.etag,
+        "Size": str(part.size),
+    }
+    if algorithm and algorithm in part.checksums:
+        fields["Checksum" + algorithm] = part.checksums[algorithm]
+    return fields
+
+
+def list_parts(state: MpuState, req: WireRequest) -> WireResponse:
+    """ListParts: 200, ``ListPartsResult`` in the documented element order."""
+    q = req.query
+    r = _s3.list_parts(
+        state,
+        bucket_of(req),
+        key_of(req),
+        q.get("uploadId", ""),
+        max_parts=q.get("max-parts"),
+        part_number_marker=q.get("part-number-marker"),
+    )
+    u = r.upload
+    fields: dict[str, Any] = {
+        "Bucket": r.bucket,
+        "Key": u.key,
+        "UploadId": u.upload_id,
+        **_principals(r.owner),
+        "StorageClass": u.storage_class,
+        **_checksum_fields(u),
+        "PartNumberMarker": str(r.part_number_marker),
+        "NextPartNumberMarker": str(r.next_part_number_marker),
+        "MaxParts": str(r.max_parts),
+        "IsTruncated": _bool(r.is_truncated),
+        "Part": [_part_fields(p, u.checksum_algorithm) for p in r.parts],
+    }
+    body = _document("ListPartsResult", fields)
+    return _response(state, 200, body=body, xml=True)
+
+
+#: The S3 operations mockmpu answers, keyed by AWS operation name.
+HANDLERS: dict[str, Handler] = {
+    "AbortMultipartUpload": _serving(abort_multipart_upload),
+    "CompleteMultipartUpload": _serving(complete_multipart_upload),
+    "CreateBucket": _serving(create_bucket),
+    "CreateMultipartUpload": _serving(create_multipart_upload),
+    "DeleteBucket": _serving(delete_bucket),
+    "HeadBucket": _serving(head_bucket),
+    "ListMultipartUploads": _serving(list_multipart_uploads),
+    "ListParts": _serving(list_parts),
+    "UploadPart": _serving(upload_part),
+}

@@ -1,0 +1,273 @@
+"""S3 listings as pure functions over ``MpuState``: ListMultipartUploads and ListParts.
+
+Pages are found by ``bisect`` on ``Bucket.index`` (uploads) and ``Upload.part_numbers`` (parts),
+so a page costs O(log n + page) and never scans the bucket. Re-exported by ``_s3``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from ._s3_rules import (
+    DT_MIN,
+    MAX_PAGE,
+    Principal,
+    RawInt,
+    check_non_negative,
+    find_upload,
+    get_bucket,
+    invalid_argument,
+    owner,
+    parse_int32,
+    successor,
+)
+from ._state import Bucket, MpuState, Part, Upload
+
+__all__ = [
+    "ListMultipartUploadsResult",
+    "ListPartsResult",
+    "list_multipart_uploads",
+    "list_parts",
+    "uploads_in_order",
+]
+
+# ----------------------------------------------------------------------------------------- parts
+
+
+@dataclass(frozen=True)
+class ListPartsResult:
+    """One ListParts page. ``next_part_number_marker`` is 0 when the page holds no part."""
+
+    bucket: str
+    upload: Upload
+    part_number_marker: int
+    next_part_number_marker: int
+    max_parts: int
+    is_truncated: bool
+    parts: tuple[Part, ...]
+    owner: Principal
+
+
+def list_parts(
+    state: MpuState,
+    bucket: str,
+    key: str,
+    upload_id: str,
+    *,
+    max_parts: RawInt = None,
+    part_number_marker: RawInt = None,
+) -> ListPartsResult:
+    """List an upload's parts in ascending part number (models S3 ListParts).
+
+    ``part_number_marker`` is a part **number**: only parts numbered above it are listed (it need
+    not exist; ``""``/absent is 0). ``max_parts`` defaults to 1000 and is capped at 1000 (echoed
+    as 1000); 0 gives an empty page that is not truncated. ``next_part_number_marker`` is the
+    last listed part's number, also when the page is not truncated, and 0 for an empty page
+    (recorded ``list-parts-all``, ``list-parts-empty``, ``list-parts-wrong-part``).
+    ``is_truncated`` is true exactly when parts remain after the page. O(log n + page).
+
+    Errors, in this order: ``InvalidArgument`` 400 ``Provided max-parts not an integer or within
+    integer range`` / ``Provided part-number-marker not ...``; ``NoSuchBucket`` 404;
+    ``InvalidArgument`` 400 ``Argument max-parts must be an integer between 0 and 2147483647`` /
+    the same for part-number-marker (reported, versitygw); ``NoSuchUpload`` 404 (with UploadId)
+    for an unknown id, the wrong key, or a completed/aborted upload (recorded). The order of the
+    range checks against the lookups is inferred from ListMultipartUploads.
+
+    Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html
+
+    Not modelled: AbortDate/AbortRuleId lifecycle headers, SSE-C, request-payer.
+    """
+    limit = parse_int32(max_parts, "max-parts", MAX_PAGE)
+    marker = parse_int32(part_number_marker, "part-number-marker", 0)
+    with state.lock:
+        b = get_bucket(state, bucket)
+        check_non_negative(limit, "max-parts")
+        check_non_negative(marker, "part-number-marker")
+        upload = find_upload(b, key, upload_id)
+        limit = min(limit, MAX_PAGE)
+        numbers = upload.part_numbers
+        start = bisect.bisect_right(numbers, marker)
+        page = numbers[start : start + limit]
+        parts = tuple(upload.parts[n] for n in page)
+        return ListPartsResult(
+            bucket=bucket,
+            upload=upload,
+            part_number_marker=marker,
+            next_part_number_marker=page[-1] if page else 0,
+            max_parts=limit,
+            is_truncated=limit > 0 and start + limit < len(numbers),
+            parts=parts,
+            owner=owner(state),
+        )
+
+
+def uploads_in_order(
+    bucket: Bucket, *, key: str | None = None, prefix: str | None = None
+) -> list[Upload]:
+    """Return a bucket's in-progress uploads in listing order, optionally of one key or prefix."""
+    index = bucket.index
+    if key is not None:
+        kb = key.encode("utf-8")
+        lo = bisect.bisect_left(index, (kb, DT_MIN, -1, ""))
+        hi = bisect.bisect_left(index, (kb + b"\x00", DT_MIN, -1, ""))
+    elif prefix:
+        pb = prefix.encode("utf-8")
+        lo = bisect.bisect_left(index, (pb, DT_MIN, -1, ""))
+        succ = successor(pb)
+        hi = len(index) if succ is None else bisect.bisect_left(index, (succ, DT_MIN, -1, ""))
+    else:
+        lo, hi = 0, len(index)
+    return [bucket.uploads[entry[3]] for entry in index[lo:hi]]
+
+
+# --------------------------------------------------------------------------------------- listing
+
+
+@dataclass(frozen=True)
+class ListMultipartUploadsResult:
+    """One ListMultipartUploads page, with raw (unencoded) keys.
+
+    ``key_marker``/``upload_id_marker``/``prefix``/``delimiter`` are the echoes AWS sends (the
+    upload-id marker is ``""`` when no key-marker was given); ``encoding_type`` is the value sent,
+    or ``None``; the codec URL-encodes keys, markers, prefix, delimiter and common prefixes when
+    it is set. Next markers name the page's last Upload, or are ``""`` when it holds none.
+    """
+
+    bucket: str
+    key_marker: str
+    upload_id_marker: str
+    next_key_marker: str
+    next_upload_id_marker: str
+    delimiter: str
+    prefix: str
+    max_uploads: int
+    encoding_type: str | None
+    is_truncated: bool
+    uploads: tuple[Upload, ...]
+    common_prefixes: tuple[str, ...]
+    owner: Principal
+
+
+def list_multipart_uploads(
+    state: MpuState,
+    bucket: str,
+    *,
+    prefix: str | None = None,
+    delimiter: str | None = None,
+    key_marker: str | None = None,
+    upload_id_marker: str | None = None,
+    max_uploads: RawInt = None,
+    encoding_type: str | None = None,
+) -> ListMultipartUploadsResult:
+    """List a bucket's in-progress uploads, one page (models S3 ListMultipartUploads).
+
+    Order: key UTF-8 bytes, then initiation time, then creation (recorded
+    ``test_list_multiparts_next_marker``: same-key uploads in initiation order, not id order).
+
+    - ``key_marker`` alone: only keys strictly greater; every upload of that key is skipped.
+    - ``key_marker`` + ``upload_id_marker``: positional resume right after that upload in the
+      order above. It must name an in-progress upload of exactly that key, else
+      ``InvalidArgument`` 400 ``Invalid uploadId marker`` (ArgumentName=upload-id-marker).
+    - ``upload_id_marker`` without ``key_marker`` is ignored and echoed as ``""``.
+    - Markers and prefix are compared as sent (raw), also under ``encoding-type=url``
+      (boto/boto3 issue #3621: AWS does not decode an encoded marker sent back).
+    - ``prefix`` restricts keys; ``delimiter`` rolls keys up into one CommonPrefix per distinct
+      ``prefix + ... + delimiter``. A CommonPrefix not greater than ``key_marker`` is dropped
+      with all its uploads. Uploads and CommonPrefixes together count toward ``max_uploads``.
+    - ``max_uploads``: absent/``""`` -> 1000; above 1000 served and echoed as 1000; 0 -> empty,
+      not truncated.
+    - Next markers: the last Upload on the page even when not truncated; ``""`` when the page
+      holds no Upload even when truncated (then botocore's paginator stops; AWS does this).
+    - ``is_truncated``: another Upload or new CommonPrefix remains after the page.
+
+    Cost: O(log n + page) via ``bisect`` on ``Bucket.index``; each CommonPrefix is skipped
+    with one more bisect.
+
+    Errors, in this order (aws-semantics.md §1.6): ``InvalidArgument`` 400 ``Provided
+    max-uploads not an integer or within integer range``; ``NoSuchBucket`` 404;
+    ``InvalidArgument`` 400 ``Invalid Encoding Method specified in Request`` for any
+    encoding-type but ``url`` (case-insensitive; the empty string too); ``InvalidArgument`` 400
+    ``Argument max-uploads must be an integer between 0 and 2147483647``; the upload-id-marker
+    error above. All InvalidArgument errors carry ArgumentName/ArgumentValue.
+
+    Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
+
+    Not modelled: directory buckets (unsorted), request-payer, expected-bucket-owner.
+    """
+    limit = parse_int32(max_uploads, "max-uploads", MAX_PAGE)
+    with state.lock:
+        b = get_bucket(state, bucket)
+        if encoding_type is not None and encoding_type.lower() != "url":
+            raise invalid_argument(
+                "Invalid Encoding Method specified in Request", "encoding-type", encoding_type
+            )
+        check_non_negative(limit, "max-uploads")
+        limit = min(limit, MAX_PAGE)
+        km = key_marker or ""
+        uim = (upload_id_marker or "") if km else ""
+        pfx = prefix or ""
+        delim = delimiter or ""
+        index = b.index
+        km_b = km.encode("utf-8")
+        if km and uim:
+            marker = b.uploads.get(uim)
+            if marker is None or marker.key != km:
+                raise invalid_argument("Invalid uploadId marker", "upload-id-marker", uim)
+            start = bisect.bisect_right(index, Bucket.index_entry(marker))
+        elif km:
+            start = bisect.bisect_left(index, (km_b + b"\x00", DT_MIN, -1, ""))
+        else:
+            start = 0
+        pfx_b = pfx.encode("utf-8")
+        end = len(index)
+        if pfx_b:
+            start = max(start, bisect.bisect_left(index, (pfx_b, DT_MIN, -1, "")))
+            succ = successor(pfx_b)
+            if succ is not None:
+                end = bisect.bisect_left(index, (succ, DT_MIN, -1, ""), start)
+        delim_b = delim.encode("utf-8")
+        uploads: list[Upload] = []
+        prefixes: list[str] = []
+        truncated = False
+        i = start
+        while limit and i < end:
+            key_b = index[i][0]
+            if delim_b:
+                cut = key_b.find(delim_b, len(pfx_b))
+                if cut >= 0:
+                    common = key_b[: cut + len(delim_b)]
+                    after = successor(common)
+                    nxt = (
+                        end
+                        if after is None
+                        else bisect.bisect_left(index, (after, DT_MIN, -1, ""), i, end)
+                    )
+                    if not km or common > km_b:
+                        if len(uploads) + len(prefixes) == limit:
+                            truncated = True
+                            break
+                        prefixes.append(common.decode("utf-8"))
+                    i = nxt
+                    continue
+            if len(uploads) + len(prefixes) == limit:
+                truncated = True
+                break
+            uploads.append(b.uploads[index[i][3]])
+            i += 1
+        last = uploads[-1] if uploads else None
+        return ListMultipartUploadsResult(
+            bucket=bucket,
+            key_marker=km,
+            upload_id_marker=uim,
+            next_key_marker=last.key if last else "",
+            next_upload_id_marker=last.upload_id if last else "",
+            delimiter=delim,
+            prefix=pfx,
+            max_uploads=limit,
+            encoding_type=encoding_type,
+            is_truncated=truncated,
+            uploads=tuple(uploads),
+            common_prefixes=tuple(prefixes),
+            owner=owner(state),
+        )
