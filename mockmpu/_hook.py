@@ -50,6 +50,7 @@ _CALLER_PARAMS = "mockmpu.caller_params"
 _ANSWERED = "mockmpu.answered"
 _ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
+_thread = threading.local()
 _installed = False
 
 
@@ -69,6 +70,16 @@ def _capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -
     # before-parameter-build: a live reference, so later handlers' additions (Glacier's
     # accountId='-') are seen by the codecs.
     context[_PARAMS] = params
+    # botocore before 1.43 gives before-send a prepared request without ``.context``; one API call
+    # runs on one thread from here to before-send, so the thread remembers its call's context.
+    _thread.context = context
+
+
+def _request_context(request: AWSPreparedRequest) -> dict[str, Any]:
+    context = getattr(request, "context", None)
+    if context is None:
+        context = getattr(_thread, "context", None)
+    return context if context is not None else {}
 
 
 def _choose_signer(event_name: str, **_: Any) -> Any:
@@ -122,8 +133,9 @@ def _headers(request: AWSPreparedRequest) -> dict[str, str]:
     return out
 
 
-def _wire_request(request: AWSPreparedRequest, service: str, operation: str) -> WireRequest:
-    context = request.context
+def _wire_request(
+    request: AWSPreparedRequest, context: dict[str, Any], service: str, operation: str
+) -> WireRequest:
     params: Mapping[str, Any] = context.get(_PARAMS) or {}
     return WireRequest(
         service=service,
@@ -148,7 +160,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     handle = _activation.current()
     if handle is None:
         return None
-    context = request.context
+    context = _request_context(request)
     answered = context.get(_ANSWERED)
     if answered is not None and answered[0] is request:
         # The same handler reached twice (builtin and attach()): answer once.
@@ -159,7 +171,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         if handle.lets_through(service, operation) or _moto_active():
             return None
         raise handle.unmocked_call(service, operation, context.get(_CALLER_PARAMS) or {})
-    wire = _wire_request(request, service, operation)
+    wire = _wire_request(request, context, service, operation)
     reply = handle.serve(handler, wire, context.get(_CALLER_PARAMS) or {})
     response = AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
     context[_ANSWERED] = (request, response)

@@ -136,7 +136,10 @@ def children(body: bytes) -> list[str]:
 def test_bucket_operations_round_trip() -> None:
     state = new_state()
     created = call(state, "CreateBucket", {"Bucket": "bkt"})
-    assert (created["Location"], created["BucketArn"]) == ("/bkt", "arn:aws:s3:::bkt")
+    assert created["Location"] == "/bkt"
+    assert created["_raw"].headers["x-amz-bucket-arn"] == "arn:aws:s3:::bkt"
+    if "BucketArn" in MODEL.operation_model("CreateBucket").output_shape.members:  # newer botocore
+        assert created["BucketArn"] == "arn:aws:s3:::bkt"
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 200
     assert created["_raw"].body == b""
     west = call(
