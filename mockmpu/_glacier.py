@@ -24,11 +24,10 @@ import bisect
 import functools
 import hashlib
 import re
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from ._errors import ServiceError
 from ._state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
@@ -107,17 +106,26 @@ class ListingBehaviour:
 
 
 DEFAULT_LISTING = ListingBehaviour()
-_LISTING: weakref.WeakKeyDictionary[MpuState, ListingBehaviour] = weakref.WeakKeyDictionary()
 
 
 def listing_behaviour(state: MpuState) -> ListingBehaviour:
-    """Return the listing switches in force for ``state`` (AWS's behaviour unless changed)."""
-    return _LISTING.get(state, DEFAULT_LISTING)
+    """Return the listing switches in force for ``state`` (AWS's behaviour unless changed).
+
+    They live in ``state.behaviour`` (so scenario files keep them).
+    """
+    b = state.behaviour
+    if b.glacier_end_marker == "null" and b.glacier_unknown_marker == "error":
+        return DEFAULT_LISTING
+    return ListingBehaviour(
+        end_marker=cast(EndMarker, b.glacier_end_marker),
+        unknown_marker=cast(UnknownMarker, b.glacier_unknown_marker),
+    )
 
 
 def set_listing_behaviour(state: MpuState, behaviour: ListingBehaviour) -> None:
     """Change how ``state``'s Glacier listings end and treat unknown markers."""
-    _LISTING[state] = behaviour
+    state.behaviour.glacier_end_marker = behaviour.end_marker
+    state.behaviour.glacier_unknown_marker = behaviour.unknown_marker
 
 
 # ------------------------------------------------------------------------------------ tree hashes

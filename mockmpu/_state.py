@@ -31,6 +31,7 @@ __all__ = [
     "IdFactory",
     "MpuState",
     "Part",
+    "ServerBehaviour",
     "Upload",
     "Vault",
 ]
@@ -342,6 +343,32 @@ class Vault:
 # ------------------------------------------------------------------------------------------ state
 
 
+@dataclass
+class ServerBehaviour:
+    """Switches for server behaviour other than AWS's, for fault and compatibility scenarios.
+
+    The defaults are AWS's behaviour. They belong to the state, so scenario files keep them.
+
+    Attributes:
+        glacier_end_marker: how Glacier listings end: ``"null"`` (JSON null, AWS), ``"absent"``,
+            ``"string-null"`` or ``"string-None"`` (the strings ``"null"`` / ``"None"``).
+        glacier_unknown_marker: a Glacier marker the fake did not issue: ``"error"`` (400
+            InvalidParameterValueException) or ``"restart"`` (the first page again).
+        omit_next_upload_id_marker: S3 ListMultipartUploads leaves out ``NextUploadIdMarker``
+            (lakeFS #9035, storj/edge #213).
+        stuck_next_part_number_marker: S3 ListParts repeats the request's marker as
+            ``NextPartNumberMarker`` (minio #1522, ceph tracker 50293).
+        strict_empty_markers: S3 ListMultipartUploads rejects empty ``key-marker`` /
+            ``upload-id-marker`` (Google Cloud Storage's S3 API; syslog-ng #4956).
+    """
+
+    glacier_end_marker: str = "null"
+    glacier_unknown_marker: str = "error"
+    omit_next_upload_id_marker: bool = False
+    stuck_next_part_number_marker: bool = False
+    strict_empty_markers: bool = False
+
+
 class MpuState:
     """The whole fake: S3 buckets and Glacier vaults, with the clock, ids and lock they share.
 
@@ -370,6 +397,7 @@ class MpuState:
         self.ids = IdFactory(seed)
         self.account_id = account_id
         self.keep_bodies = keep_bodies
+        self.behaviour = ServerBehaviour()
         self.buckets: dict[str, Bucket] = {}
         self.vaults: dict[tuple[str, str, str], Vault] = {}
         #: sorted keys of ``vaults``: ListVaults pages through it without scanning.
