@@ -7,21 +7,29 @@ private.
 
 from __future__ import annotations
 
+from . import scenarios
 from ._calls import Call, CallList
 from ._errors import MockmpuError, UnmockedCallError
+from ._faults import Faults, InjectedFault, ListingLoopError
 from ._mock import MpuMock, mock_mpu
+from ._scenario import Scenario
 from ._state import Clock, MpuState
 
 __all__ = [
     "Call",
     "CallList",
     "Clock",
+    "Faults",
+    "InjectedFault",
+    "ListingLoopError",
     "MockmpuError",
     "MpuMock",
     "MpuState",
+    "Scenario",
     "UnmockedCallError",
     "__version__",
     "mock_mpu",
+    "scenarios",
 ]
 
 __version__ = "0.1.0"

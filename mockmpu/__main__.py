@@ -1,4 +1,4 @@
-"""``python -m mockmpu demo``: the main job (see ``mockmpu._demo``)."""
+"""``python -m mockmpu demo`` (the main job) and ``python -m mockmpu scenarios`` (see ``_demo``)."""
 
 from __future__ import annotations
 

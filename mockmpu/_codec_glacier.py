@@ -29,7 +29,7 @@ from ._errors import ServiceError
 from ._state import GlacierPart, GlacierUpload, MpuState
 from ._wire import Handler, WireRequest, WireResponse
 
-__all__ = ["HANDLERS", "iso_date", "render_marker"]
+__all__ = ["HANDLERS", "iso_date", "render_error", "render_marker"]
 
 _JSON = "application/json"
 
@@ -90,6 +90,11 @@ def _error(state: MpuState, error: ServiceError) -> WireResponse:
     reply.headers["x-amzn-ErrorType"] = error.code
     reply.error = error
     return reply
+
+
+def render_error(state: MpuState, error: ServiceError) -> WireResponse:
+    """Render AWS's Glacier error response for ``error`` (for faults injected by the mock)."""
+    return _error(state, error)
 
 
 def _upload_element(upload: GlacierUpload) -> dict[str, Any]:

@@ -84,7 +84,9 @@ def render_error(state: MpuState, error: ServiceError, *, head: bool = False) ->
     """Render an S3 ``<Error>``: no namespace; Code, Message, extras, RequestId, HostId.
 
     A HEAD request gets the status and headers only: HEAD responses have no body, which botocore
-    reports as ``{'Code': '404', 'Message': 'Not Found'}``.
+    reports as ``{'Code': '404', 'Message': 'Not Found'}``. Status 200 is the mid-stream failure
+    of CompleteMultipartUpload (API reference): whitespace follows the XML declaration, as S3's
+    keep-alive whitespace does; botocore rewrites such a 200 to 500 and retries.
     """
     request_id = state.ids.request_id()
     host_id = state.ids.host_id()
@@ -95,6 +97,8 @@ def render_error(state: MpuState, error: ServiceError, *, head: bool = False) ->
         fields["RequestId"] = request_id
         fields["HostId"] = host_id
         body = _document("Error", fields, namespace=False)
+        if error.status == 200:
+            body = body.replace(b"?>\n", b"?>\n\n", 1)
     reply = _response(
         state, error.status, body=body, xml=True, request_id=request_id, host_id=host_id
     )
@@ -287,8 +291,9 @@ def list_multipart_uploads(state: MpuState, req: WireRequest) -> WireResponse:
         "KeyMarker": enc(r.key_marker),
         "UploadIdMarker": r.upload_id_marker,
         "NextKeyMarker": enc(r.next_key_marker),
-        "NextUploadIdMarker": r.next_upload_id_marker,
     }
+    if not state.behaviour.omit_next_upload_id_marker:  # BUG-07 servers leave it out
+        fields["NextUploadIdMarker"] = r.next_upload_id_marker
     if r.delimiter:
         fields["Delimiter"] = enc(r.delimiter)
     if r.prefix:
@@ -345,7 +350,12 @@ def list_parts(state: MpuState, req: WireRequest) -> WireResponse:
         "StorageClass": u.storage_class,
         **_checksum_fields(u),
         "PartNumberMarker": str(r.part_number_marker),
-        "NextPartNumberMarker": str(r.next_part_number_marker),
+        "NextPartNumberMarker": str(
+            # BUG-10 servers send the request's marker back, so it never advances
+            r.part_number_marker
+            if state.behaviour.stuck_next_part_number_marker
+            else r.next_part_number_marker
+        ),
         "MaxParts": str(r.max_parts),
         "IsTruncated": _bool(r.is_truncated),
         "Part": [_part_fields(p, u.checksum_algorithm) for p in r.parts],

@@ -1,9 +1,13 @@
-"""The demo: real clients against a bucket whose page boundary falls inside one key's uploads.
+"""The demo: real clients against the states where real client code broke.
 
-``python -m mockmpu demo`` needs no AWS account and no network. It arranges 2,500 in-progress
-uploads, all 30 days old, where uploads 996-1005 (in listing order) share the key
-``logs/2026-10-21.gz``, so S3's first page of 1,000 ends in the middle of that key. Then it runs
-several clients and prints what each saw.
+``python -m mockmpu demo`` needs no AWS account and no network. First it arranges 2,500
+in-progress uploads, all 30 days old, where uploads 996-1005 (in listing order) share the key
+``logs/2026-10-21.gz``, so S3's first page of 1,000 ends in the middle of that key, runs several
+clients and prints what each saw. Then it runs naive and correct clients, and the bundled
+examples, against every scenario of ``mockmpu.scenarios`` (S3 and Glacier), each in a fresh
+mock, and prints expected vs seen from the scenario's ground truth.
+
+``python -m mockmpu scenarios`` lists the scenarios, one line each.
 """
 
 from __future__ import annotations
@@ -64,11 +68,12 @@ def resource_collection(session: Any) -> Callable[[Any], int]:
     return run
 
 
-def _load_example() -> ModuleType | None:
-    path = Path(__file__).resolve().parent.parent / "examples" / "abort_stale_uploads.py"
+def _load_example(name: str = "abort_stale_uploads") -> ModuleType | None:
+    """Load ``examples/<name>.py`` from a source checkout (``None`` when not there)."""
+    path = Path(__file__).resolve().parent.parent / "examples" / f"{name}.py"
     if not path.exists():
         return None
-    spec = importlib.util.spec_from_file_location("_mockmpu_example_abort_stale", path)
+    spec = importlib.util.spec_from_file_location(f"_mockmpu_example_{name}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -86,8 +91,11 @@ def example_tool(module: ModuleType) -> Callable[[Any], int]:
 
 def main(argv: Sequence[str] = ()) -> int:
     args = list(argv)
-    if not args or args[0] != "demo":
-        print("usage: python -m mockmpu demo", file=sys.stderr)
+    if args == ["scenarios"]:
+        print(_scenario_list())
+        return 0
+    if args != ["demo"]:
+        print("usage: python -m mockmpu demo | scenarios", file=sys.stderr)
         return 2
     import boto3
 
@@ -123,4 +131,122 @@ def main(argv: Sequence[str] = ()) -> int:
     for name, want, seen in rows:
         verdict = "ok" if seen == want else f"MISSED {want - seen}"
         print(f"{name:<{width}}  {want:>8}  {seen:>6}  {verdict}")
+    print(
+        "\nEvery scenario (python -m mockmpu scenarios), each in a fresh mock: expected from the "
+        "scenario's ground truth, seen by the client.\n"
+    )
+    print(_render(_scenario_rows(session)))
     return 0
+
+
+# ------------------------------------------------------------------------------ scenario table
+
+
+def _scenario_list() -> str:
+    from . import scenarios
+
+    every = scenarios.catalog()
+    width = max(len(s.name) for s in every)
+    kind_width = max(len(s.kind) for s in every)
+    return "\n".join(
+        f"{s.name:<{width}}  {s.kind:<{kind_width}}  {s.summary} [{', '.join(s.bugs)}]"
+        for s in every
+    )
+
+
+def _example_rows() -> dict[str, list[Any]]:
+    """Rows for the bundled examples, by scenario name (empty outside a source checkout)."""
+    from ._s3_view import DEFAULT_PART_SIZE
+    from ._scenario_clients import Row, stale_pairs
+
+    rows: dict[str, list[Any]] = {}
+    stale = _load_example("abort_stale_uploads")
+    if stale is not None:
+
+        def dry_run(client: Any, sc: Any) -> list[tuple[str, str]]:
+            found = stale.find_stale_uploads(client, sc.bucket, timedelta(days=7))
+            return [(u["Key"], u["UploadId"]) for u in found]
+
+        row = Row("examples/abort_stale_uploads.py --dry-run", dry_run, stale_pairs, True)
+        for name in ("many-uploads", "colliding-keys", "stale-uploads"):
+            rows.setdefault(name, []).append(row)
+    resume = _load_example("resume_s3_upload")
+    if resume is not None:
+
+        def total(sc: Any) -> int:
+            return max(sc.part_numbers, default=3)
+
+        def to_upload(sc: Any) -> list[int]:
+            have = set(sc.part_numbers)
+            return [n for n in range(1, total(sc) + 1) if n not in have]
+
+        def plan(client: Any, sc: Any) -> list[int]:
+            sizes = [DEFAULT_PART_SIZE] * total(sc)
+            up = sc.upload
+            return list(resume.plan_resume(client, sc.bucket, up.key, up.upload_id, sizes)[0])
+
+        row = Row("examples/resume_s3_upload.py (parts to upload)", plan, to_upload, True)
+        for name in ("many-parts", "sparse-parts", "empty-upload-s3"):
+            rows.setdefault(name, []).append(row)
+    glacier = _load_example("glacier_resume")
+    if glacier is not None:
+
+        def uploads(client: Any, sc: Any) -> list[str]:
+            return [u["MultipartUploadId"] for u in glacier.list_uploads(client, sc.vault)]
+
+        def parts(client: Any, sc: Any) -> list[str]:
+            listed = glacier.list_parts(client, sc.vault, sc.upload.upload_id)[1]
+            return [p["RangeInBytes"] for p in listed]
+
+        listing = Row("examples/glacier_resume.py list", uploads, lambda sc: sc.upload_ids, True)
+        for style in ("json-null", "absent", "string-null"):
+            rows.setdefault(f"glacier-end-marker-{style}", []).append(listing)
+        row = Row("examples/glacier_resume.py (parts)", parts, lambda sc: sc.part_ranges, True)
+        for name in ("glacier-many-parts", "empty-upload-glacier", "glacier-unknown-marker-error"):
+            rows.setdefault(name, []).append(row)
+    return rows
+
+
+def _scenario_rows(session: Any) -> list[tuple[str, str, str, str, str]]:
+    """Run each scenario's clients, each in a fresh mock; return the table's rows.
+
+    The naive clients, the reference correct client (unless a bundled example stands in for it
+    on a scenario with AWS's behaviour: botocore's parser dominates the demo's time), then the
+    bundled examples.
+    """
+    from . import mock_mpu, scenarios
+    from ._scenario_clients import ROWS, run, verdict
+
+    clients = {"s3": session.client("s3"), "glacier": session.client("glacier")}
+    extra = _example_rows()
+    table: list[tuple[str, str, str, str, str]] = []
+    for scenario in scenarios.catalog():
+        examples = extra.get(scenario.name, [])
+        naive = [row for row in ROWS[scenario.name] if not row.correct]
+        # The examples are written for AWS: on a faulty server they may fail, so the reference
+        # correct client runs too.
+        correct = [
+            row for row in ROWS[scenario.name] if row.correct and (not examples or scenario.faults)
+        ]
+        for row in (*naive, *correct, *examples):
+            with mock_mpu(scenario=scenario) as mpu:
+                sc = mpu.scenario
+                outcome = run(row.run, clients[sc.service], sc)
+                expected = row.expect(sc)
+            seen = "-" if outcome.error else str(len(outcome.seen))
+            table.append(
+                (scenario.name, row.client, str(len(expected)), seen, verdict(expected, outcome))
+            )
+    return table
+
+
+def _render(rows: list[tuple[str, str, str, str, str]]) -> str:
+    header = ("scenario", "client", "expected", "seen", "verdict")
+    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(4)]
+    lines = []
+    for previous, row in zip((None, header, *rows), (header, *rows)):
+        if previous is not None and previous is not header and row[0] != previous[0]:
+            lines.append("")  # a blank line between scenarios
+        left = f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}"
+        lines.append(f"{left}  {row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}  {row[4]}")
+    return "\n".join(lines)

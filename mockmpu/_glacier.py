@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
 
-from ._errors import ServiceError
+from ._errors import MockmpuError, ServiceError
 from ._state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
 
 __all__ = [
@@ -450,13 +450,16 @@ def initiate_multipart_upload(
     part_size: str | None,
     archive_description: str | None = None,
     created: datetime | None = None,
+    upload_id: str | None = None,
 ) -> UploadReceipt:
     """Start a multipart upload; 201 with ``Location`` and ``x-amz-multipart-upload-id``.
 
     ``part_size`` (bytes, a string) must be 1 MiB times a power of two, 1 MiB..4 GiB. The
     description is at most 1024 bytes of ASCII 0x20-0x7E; leading whitespace is removed, and an
     empty result is stored as no description (``ArchiveDescription: null``). ``created`` lets
-    arrange code back-date the upload (default: the state's clock).
+    arrange code back-date the upload (default: the state's clock). ``upload_id`` replaces the
+    generated id (imports of real listings keep AWS's ids verbatim; no id is drawn then); an id
+    this vault already knows (in progress, completed or aborted) raises ``MockmpuError``.
     Errors: ResourceNotFoundException 404; InvalidParameterValueException 400
     ``Invalid part size: <v>. Part size must not be null, must be a power of two and be between
     1048576 and 4294967296 bytes.`` (real AWS, uskudnik/amazon-glacier-cmd-interface#58,
@@ -477,6 +480,15 @@ def initiate_multipart_upload(
                 f"Invalid part size: {part_size}. Part size must not be null, must be a power of "
                 f"two and be between {MIN_PART_SIZE} and {MAX_PART_SIZE} bytes."
             )
+        if upload_id is not None and (
+            upload_id in vault.uploads
+            or upload_id in vault.completed_uploads
+            or upload_id in vault.aborted_uploads
+        ):
+            raise MockmpuError(
+                f"Upload {upload_id!r} is already known to vault {vault.name!r}; import or "
+                "initiate each upload once."
+            )
         description: str | None = None
         if archive_description is not None:
             if len(archive_description) > MAX_DESCRIPTION or any(
@@ -488,7 +500,7 @@ def initiate_multipart_upload(
             account_id=vault.account_id,
             region=vault.region,
             vault_name=vault.name,
-            upload_id=state.ids.glacier_upload_id(),
+            upload_id=upload_id if upload_id is not None else state.ids.glacier_upload_id(),
             part_size=size,
             description=description,
             created=created if created is not None else state.clock.now(),

@@ -7,8 +7,10 @@ tree hashes, part alignment) hold exactly as if the calls had come over the wire
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from . import _glacier as glacier
 from ._errors import MockmpuError, ServiceError
@@ -244,6 +246,52 @@ class GlacierView:
         upload = self._upload(self._vault(vault, account_id, region), upload_id)
         with self.state.lock:
             return list(upload.sorted_parts())
+
+    def import_aws_cli(
+        self,
+        source: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        vault: str | None = None,
+        account_id: str | None = None,
+        region: str | None = None,
+        upload_id: str | None = None,
+    ) -> list[GlacierUpload]:
+        """Recreate uploads (or parts) from what the AWS CLI printed against a real vault.
+
+        ``source`` is the JSON text, the path of a file holding it, or the parsed dict of:
+
+        - ``aws glacier list-multipart-uploads --account-id - --vault-name V``: every listed
+          upload is created with its ``MultipartUploadId`` verbatim, ``ArchiveDescription``,
+          ``PartSizeInBytes`` and ``CreationDate`` (UTC), in the vault its ``VaultARN`` names
+          (created if missing, dated at the earliest upload); ListMultipartUploads then lists
+          them in the order printed. Returns the uploads in that order.
+        - ``aws glacier list-parts ... --upload-id U``: adds the parts (``RangeInBytes``,
+          ``SHA256TreeHash``; no bodies) to upload U. Output that describes the upload
+          (``--no-paginate``) creates it if missing; the CLI's paginated output names neither
+          upload nor vault, so pass ``upload_id=`` and ``vault=``. Returns ``[that upload]``.
+
+        ``vault``, ``account_id`` and ``region`` override the parts of the ``VaultARN`` (``vault``
+        is needed when the output lists nothing). The import is all or nothing. Raises
+        :class:`~mockmpu.MockmpuError` for output that is not one of these commands' JSON, a
+        listing from another account than the mock's (create the mock with
+        ``mock_mpu(account_id=...)`` or pass ``account_id="-"``), an id the vault already knows,
+        or values Glacier would refuse (part size, ranges, tree hashes; the AWS message is named).
+
+        Source: the CLI prints botocore's glacier ListMultipartUploadsOutput / ListPartsOutput
+        (https://docs.aws.amazon.com/cli/latest/reference/glacier/list-multipart-uploads.html).
+
+        Not modelled: part bodies (archives completed from imported parts have no bytes).
+        """
+        from ._aws_cli_import import import_glacier
+
+        return import_glacier(
+            self.state,
+            source,
+            vault=vault,
+            account_id=account_id,
+            region=region,
+            upload_id=upload_id,
+        )
 
     # ---------------------------------------------------------------------------------- helpers
 

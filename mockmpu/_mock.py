@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 import threading
 import unittest
 from collections.abc import Generator, Iterable, Mapping
@@ -15,8 +16,10 @@ import wrapt
 from . import _activation
 from ._calls import Call, CallList, format_operation, parse_operation_ref
 from ._errors import MockmpuError, UnmockedCallError
+from ._faults import DEFAULT_LOOP_GUARD, Faults
 from ._glacier_view import GlacierView
 from ._s3_view import S3View
+from ._scenario import Scenario, as_scenarios
 from ._state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 
 if TYPE_CHECKING:
@@ -62,11 +65,15 @@ class MpuMock:
     :class:`UnmockedCallError` unless listed in ``passthrough``.
 
     Attributes:
-        state: the fake (``MpuState``); share it with ``mock_mpu(state=mpu.state)``.
+        state: the fake (``MpuState``); share it with ``mock_mpu(state=mpu.state)``, write it
+            to a scenario file with :meth:`save`.
         s3: arrange and assert S3 buckets, uploads, parts and completed objects.
         glacier: arrange and assert Glacier vaults, uploads, parts and archives.
         calls: every call answered, oldest first.
         unmocked: descriptions of the un-mocked calls that were refused.
+        faults: injected service errors, S3 protocol faults and the listing loop guard.
+        scenarios: the ``scenario=`` option's scenarios, loaded into :attr:`state` (with their
+            ground truth); :attr:`scenario` is the only one.
     """
 
     def __init__(
@@ -78,8 +85,17 @@ class MpuMock:
         keep_bodies: bool = False,
         passthrough: Iterable[str] = (),
         assert_all_calls_mocked: bool = True,
-        state: MpuState | None = None,
+        state: MpuState | str | os.PathLike[str] | None = None,
+        loop_guard: int | None = DEFAULT_LOOP_GUARD,
+        scenario: Scenario | Iterable[Scenario] | None = None,
     ) -> None:
+        if state is not None and (
+            seed != 0 or clock is not None or account_id != DEFAULT_ACCOUNT_ID or keep_bodies
+        ):
+            raise MockmpuError(
+                "state= brings its own seed, clock, account_id and keep_bodies, so leave those "
+                "options out (change mpu.state after it loads instead)."
+            )
         if isinstance(passthrough, str):
             raise MockmpuError(
                 "passthrough takes a collection of 'service:Operation' strings, e.g. "
@@ -93,11 +109,13 @@ class MpuMock:
             "passthrough": tuple(passthrough),
             "assert_all_calls_mocked": assert_all_calls_mocked,
             "state": state,
+            "loop_guard": loop_guard,
+            "scenario": scenario,
         }
         self._passthrough = frozenset(parse_operation_ref(ref) for ref in passthrough)
         self._assert_all_calls_mocked = assert_all_calls_mocked
         self.state = (
-            state
+            _resolve_state(state)
             if state is not None
             else MpuState(seed=seed, clock=clock, account_id=account_id, keep_bodies=keep_bodies)
         )
@@ -105,8 +123,20 @@ class MpuMock:
         self.glacier = GlacierView(self.state)
         self.calls = CallList()
         self.unmocked: list[str] = []
+        self.faults = Faults(self.state, loop_guard=loop_guard)
+        self.scenarios = tuple(s.load(self.state) for s in as_scenarios(scenario))
         self._record_lock = threading.Lock()
         self._started = False
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario loaded by ``scenario=``, bound to this mock's state (its ground truth)."""
+        if len(self.scenarios) != 1:
+            raise MockmpuError(
+                f"This mock loaded {len(self.scenarios)} scenarios; pass one with "
+                "mock_mpu(scenario=...), or pick one from mpu.scenarios."
+            )
+        return self.scenarios[0]
 
     def __repr__(self) -> str:
         status = "active" if self.active else "inactive"
@@ -131,7 +161,8 @@ class MpuMock:
         """Deactivate this mock.
 
         Raises :class:`UnmockedCallError` if un-mocked calls were made and swallowed by the code
-        under test (skipped with ``quiet=True``). Stopping an already stopped mock does nothing;
+        under test, then ``ListingLoopError`` if a listing loop was stopped and swallowed (both
+        skipped with ``quiet=True``). Stopping an already stopped mock does nothing;
         stopping one that was never started raises :class:`MockmpuError`.
         """
         if not self._started and not self.active:
@@ -141,6 +172,7 @@ class MpuMock:
         _activation.pop(self)
         if not quiet:
             self.assert_no_unmocked_calls()
+            self.faults.assert_no_loops()
 
     def __enter__(self) -> MpuMock:
         return self.start()
@@ -163,6 +195,28 @@ class MpuMock:
         tb: TracebackType | None,
     ) -> None:
         self.stop(quiet=exc_type is not None)
+
+    # ------------------------------------------------------------------ scenario files
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the whole fake state to ``path`` as a scenario file (readable, versioned JSON).
+
+        The file holds every bucket, upload, part, completed object, vault, archive and Glacier
+        bookkeeping, ``state.behaviour``, the account id, ``keep_bodies``, the id generator's
+        position and the clock's current instant. ``mock_mpu(state=path)`` loads it, frozen at
+        that instant, and from there the same calls get byte-identical responses. Saving the
+        same state twice writes the same bytes. Part bodies are included (base64) only with
+        ``keep_bodies``. The format is described in README.md, "Scenario files".
+
+        Raises :class:`MockmpuError` when the file cannot be written.
+
+        Not modelled: a wall or callable clock is not kept running (the file loads frozen at the
+        instant of the save); ``mpu.calls``, ``mpu.unmocked``, ``mpu.faults`` and the other
+        handle options belong to the handle and are not saved.
+        """
+        from ._store import save_state
+
+        save_state(self.state, path)
 
     # ------------------------------------------------------------------ decorator
 
@@ -265,8 +319,11 @@ class MpuMock:
     def serve(
         self, handler: Handler, request: WireRequest, params: Mapping[str, Any]
     ) -> WireResponse:
-        """Answer one request from the state and record it (with the caller's ``params``)."""
-        reply = handler(self.state, request)
+        """Answer one request from the state and record it (with the caller's ``params``).
+
+        Injected faults answer first; a listing loop raises ``ListingLoopError`` (unrecorded).
+        """
+        reply = self.faults.serve(handler, request)
         call = Call(
             service=request.service,
             operation=request.operation,
@@ -318,6 +375,20 @@ class MpuMock:
         return client
 
 
+def _resolve_state(state: MpuState | str | os.PathLike[str]) -> MpuState:
+    """Return ``state``, or the state loaded from the scenario file at that path."""
+    if isinstance(state, MpuState):
+        return state
+    if isinstance(state, (str, os.PathLike)):
+        from ._store import load_state
+
+        return load_state(state)
+    raise MockmpuError(
+        "state= takes an MpuState to share or the path of a scenario file written by "
+        f"mpu.save(), not {type(state).__name__}."
+    )
+
+
 @overload
 def mock_mpu(func: F, /) -> F: ...
 
@@ -331,7 +402,9 @@ def mock_mpu(
     keep_bodies: bool = False,
     passthrough: Iterable[str] = (),
     assert_all_calls_mocked: bool = True,
-    state: MpuState | None = None,
+    state: MpuState | str | os.PathLike[str] | None = None,
+    loop_guard: int | None = DEFAULT_LOOP_GUARD,
+    scenario: Scenario | Iterable[Scenario] | None = None,
 ) -> MpuMock: ...
 
 
@@ -351,7 +424,16 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
         keep_bodies: keep part bodies (default: only sizes and hashes are kept).
         passthrough: ``{"s3:GetObject", "sts:*"}``: calls that go on to botocore's normal path.
         assert_all_calls_mocked: raise :class:`UnmockedCallError` for any other call (default).
-        state: an ``MpuState`` to share, e.g. ``mock_mpu(state=outer.state)``.
+        state: an ``MpuState`` to share, e.g. ``mock_mpu(state=outer.state)``, or the path of
+            a scenario file written by ``mpu.save(path)``, loaded afresh for each mock (so each
+            decorated call or test starts from the file). Not combinable with ``seed``,
+            ``clock``, ``account_id`` or ``keep_bodies``, which the state brings.
+        loop_guard: how many times one listing position may get the same answer before the
+            mock raises ``ListingLoopError`` instead (default 100; ``None`` disables it). See
+            ``mpu.faults.loop_guard``.
+        scenario: a ``mockmpu.scenarios`` scenario, or several, built into each mock's fresh
+            state (so every decorated call or test gets its own); the loaded one, with its
+            ground truth, is ``mpu.scenario`` (``mpu.scenarios`` for several).
 
     Not modelled: clients created before the hook was installed outside pytest (use
     ``mpu.attach(client)``), aiobotocore's async clients.

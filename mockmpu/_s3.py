@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ._errors import ServiceError
+from ._errors import MockmpuError, ServiceError
 from ._s3_listing import (
     ListMultipartUploadsResult,
     ListPartsResult,
@@ -70,6 +70,7 @@ __all__ = [
     "etag_hex",
     "get_bucket",
     "head_bucket",
+    "import_part",
     "list_multipart_uploads",
     "list_parts",
     "owner",
@@ -244,12 +245,15 @@ def create_multipart_upload(
     content_type: str | None = None,
     metadata: Mapping[str, str] | None = None,
     initiated: datetime | None = None,
+    upload_id: str | None = None,
 ) -> Upload:
     """Start a multipart upload of ``key`` (models S3 CreateMultipartUpload); return it.
 
     The upload gets a fresh URL-safe id and ``initiated`` (default: the state clock); uploads
     list in (key UTF-8 bytes, initiation time, creation order). With ``checksum_algorithm``
     the checksum type defaults to ``FULL_OBJECT`` for CRC64NVME and ``COMPOSITE`` otherwise.
+    ``upload_id`` replaces the generated id (imports of real listings keep AWS's ids verbatim;
+    no id is drawn then); an id already in progress in the bucket raises ``MockmpuError``.
 
     Errors: ``NoSuchBucket`` 404; ``InvalidRequest`` 400 for an unknown checksum algorithm, a
     checksum type without an algorithm, ``COMPOSITE`` with CRC64NVME or ``FULL_OBJECT`` with
@@ -284,10 +288,15 @@ def create_multipart_upload(
                 "The x-amz-checksum-type header can only be used with the "
                 "x-amz-checksum-algorithm header."
             )
+        if upload_id is not None and upload_id in b.uploads:
+            raise MockmpuError(
+                f"Upload {upload_id!r} is already in progress in bucket {bucket!r}; import or "
+                "create each upload once."
+            )
         upload = Upload(
             bucket=bucket,
             key=key,
-            upload_id=state.ids.s3_upload_id(),
+            upload_id=upload_id if upload_id is not None else state.ids.s3_upload_id(),
             initiated=initiated if initiated is not None else state.clock.now(),
             seq=state.next_seq(),
             storage_class=storage_class or "STANDARD",
@@ -356,6 +365,62 @@ def upload_part(
             last_modified=state.clock.now(),
             checksums=sent,
             body=bytes(body) if state.keep_bodies else None,
+        )
+        upload.put_part(part)
+        return part
+
+
+_MD5_HEX = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def import_part(
+    state: MpuState,
+    bucket: str,
+    key: str,
+    upload_id: str,
+    part_number: RawInt,
+    *,
+    size: int,
+    etag: str,
+    last_modified: datetime,
+    checksums: Mapping[str, str] | None = None,
+) -> Part:
+    """Record a part known only from a ListParts listing (no body); return it.
+
+    For imports of ``aws s3api list-parts`` output: ``size`` in bytes, ``etag`` as listed
+    (``"<32 hex>"``, quoted or not; its digits become the part's MD5, so a later
+    CompleteMultipartUpload computes the object ETag AWS would), ``last_modified`` as listed
+    (timezone-aware), ``checksums`` mapping algorithm (``"CRC32"``) to the base64 value listed,
+    kept as given. Re-importing a part number overwrites it, as UploadPart does.
+
+    Errors: ``NoSuchBucket`` 404, ``NoSuchUpload`` 404 and ``InvalidArgument`` 400 (part number)
+    as :func:`upload_part`; ``MockmpuError`` for an ETag that is not 32 hex digits or a negative
+    size.
+
+    Not modelled: the part's bytes (the completed object's ``body`` is ``None``); checksums
+    are not checked against anything.
+    """
+    with state.lock:
+        b = get_bucket(state, bucket)
+        upload = find_upload(b, key, upload_id)
+        number = _part_number(part_number)
+        digits = etag_hex(etag)
+        if not _MD5_HEX.fullmatch(digits):
+            raise MockmpuError(
+                f"Part {number}'s ETag {etag!r} is not an MD5 (32 hex digits, quoted); import "
+                "the ETag exactly as ListParts listed it."
+            )
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise MockmpuError(
+                f"Part {number}'s Size must be a whole number of bytes, not {size!r}."
+            )
+        part = Part(
+            part_number=number,
+            size=size,
+            etag=f'"{digits}"',
+            md5=bytes.fromhex(digits),
+            last_modified=last_modified,
+            checksums={alg.upper(): value for alg, value in (checksums or {}).items()},
         )
         upload.put_part(part)
         return part

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from ._errors import ServiceError
 from ._s3_rules import (
     DT_MIN,
     MAX_PAGE,
@@ -167,8 +168,12 @@ def list_multipart_uploads(
 
     - ``key_marker`` alone: only keys strictly greater; every upload of that key is skipped.
     - ``key_marker`` + ``upload_id_marker``: positional resume right after that upload in the
-      order above. It must name an in-progress upload of exactly that key, else
-      ``InvalidArgument`` 400 ``Invalid uploadId marker`` (ArgumentName=upload-id-marker).
+      order above. It must name an upload of exactly that key, else ``InvalidArgument`` 400
+      ``Invalid uploadId marker`` (ArgumentName=upload-id-marker; recorded for another key's
+      upload). An upload of that key completed or aborted since is still accepted and the
+      listing resumes after its old place: minio/minio#1805 reports AWS accepting an aborted
+      upload's id, and every paginate-and-abort cleaner relies on it (inferred: AWS may forget
+      such ids after some time; the fake never does).
     - ``upload_id_marker`` without ``key_marker`` is ignored and echoed as ``""``.
     - Markers and prefix are compared as sent (raw), also under ``encoding-type=url``
       (boto/boto3 issue #3621: AWS does not decode an encoded marker sent back).
@@ -189,7 +194,10 @@ def list_multipart_uploads(
     ``InvalidArgument`` 400 ``Invalid Encoding Method specified in Request`` for any
     encoding-type but ``url`` (case-insensitive; the empty string too); ``InvalidArgument`` 400
     ``Argument max-uploads must be an integer between 0 and 2147483647``; the upload-id-marker
-    error above. All InvalidArgument errors carry ArgumentName/ArgumentValue.
+    error above. All InvalidArgument errors carry ArgumentName/ArgumentValue. With
+    ``state.behaviour.strict_empty_markers`` (not AWS: Google Cloud Storage), an
+    ``upload_id_marker`` sent empty is ``InvalidArgument`` 400 ``Invalid argument.`` with
+    ``Details`` ``Invalid upload ID marker: `` instead, checked where the markers are.
 
     Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
 
@@ -204,6 +212,14 @@ def list_multipart_uploads(
             )
         check_non_negative(limit, "max-uploads")
         limit = min(limit, MAX_PAGE)
+        if upload_id_marker == "" and state.behaviour.strict_empty_markers:
+            # Google Cloud Storage's answer (syslog-ng/syslog-ng#4956); AWS accepts it (BUG-06).
+            raise ServiceError(
+                "InvalidArgument",
+                "Invalid argument.",
+                400,
+                {"Details": "Invalid upload ID marker: "},
+            )
         km = key_marker or ""
         uim = (upload_id_marker or "") if km else ""
         pfx = prefix or ""
@@ -211,10 +227,11 @@ def list_multipart_uploads(
         index = b.index
         km_b = km.encode("utf-8")
         if km and uim:
-            marker = b.uploads.get(uim)
+            marker = b.uploads.get(uim) or b.retired.get(uim)
             if marker is None or marker.key != km:
                 raise invalid_argument("Invalid uploadId marker", "upload-id-marker", uim)
-            start = bisect.bisect_right(index, Bucket.index_entry(marker))
+            entry = (km_b, marker.initiated, marker.seq, marker.upload_id)
+            start = bisect.bisect_right(index, entry)
         elif km:
             start = bisect.bisect_left(index, (km_b + b"\x00", DT_MIN, -1, ""))
         else:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from . import _s3
 from ._errors import MockmpuError, ServiceError
@@ -169,6 +170,44 @@ class S3View:
         upload = self.upload(bucket, upload_id)
         with self.state.lock:
             return list(upload.sorted_parts())
+
+    def import_aws_cli(
+        self,
+        bucket: str,
+        source: str | os.PathLike[str] | Mapping[str, Any],
+        *,
+        region: str | None = None,
+        upload_id: str | None = None,
+    ) -> list[Upload]:
+        """Recreate uploads (or parts) from what the AWS CLI printed against a real bucket.
+
+        ``source`` is the JSON text, the path of a file holding it, or the parsed dict (a boto3
+        response works too) of:
+
+        - ``aws s3api list-multipart-uploads --bucket B``: every listed upload is created in
+          ``bucket`` (made in ``region``, default us-east-1, if missing) with its ``UploadId``
+          verbatim, ``Key``, ``Initiated`` (UTC), ``StorageClass``, ``ChecksumAlgorithm`` and
+          ``ChecksumType``; boto3 then lists them as the CLI did (same keys, ids, times, order).
+          Returns the uploads in listing order.
+        - ``aws s3api list-parts --bucket B --key K --upload-id U``: adds the parts (number,
+          ``Size`` in bytes, ``ETag``, ``LastModified``, ``Checksum*``; no bodies) to upload U,
+          imported before; pass ``upload_id=U`` when the output leaves ``UploadId`` out (the
+          CLI's paginated output does). Returns ``[that upload]``.
+
+        The import is all or nothing. Raises :class:`~mockmpu.MockmpuError` for output that is not
+        one of these commands' JSON, a listing made with ``--delimiter`` (its ``CommonPrefixes``
+        hide uploads), uploads out of S3's order (key, then ``Initiated``), an id already in
+        progress, or values AWS would refuse (the AWS code and message are named).
+
+        Source: the CLI prints botocore's ListMultipartUploadsOutput / ListPartsOutput
+        (https://docs.aws.amazon.com/cli/latest/reference/s3api/list-multipart-uploads.html).
+
+        Not modelled: ``Owner`` / ``Initiator`` (the mock lists its own account's principal),
+        ``AbortDate``, part bodies, keys printed by ``--encoding-type url`` in paginated output.
+        """
+        from ._aws_cli_import import import_s3
+
+        return import_s3(self.state, bucket, source, region=region, upload_id=upload_id)
 
     # ------------------------------------------------------------------------------- objects
 

@@ -31,6 +31,7 @@ __all__ = [
     "IdFactory",
     "MpuState",
     "Part",
+    "RetiredUpload",
     "ServerBehaviour",
     "Upload",
     "Vault",
@@ -110,6 +111,16 @@ class IdFactory:
         self.seed = seed
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
+
+    def getstate(self) -> tuple[object, ...]:
+        """Return the generator's position (``random.Random.getstate()``), for scenario files."""
+        with self._lock:
+            return self._rng.getstate()
+
+    def setstate(self, rng_state: tuple[object, ...]) -> None:
+        """Move the generator to a position returned by :meth:`getstate`."""
+        with self._lock:
+            self._rng.setstate(rng_state)
 
     def _token(self, nbytes: int) -> str:
         with self._lock:
@@ -210,6 +221,20 @@ class CompletedObject:
 
 
 @dataclass
+class RetiredUpload:
+    """Where a completed or aborted S3 upload stood in the listing order.
+
+    S3 still accepts such an upload's id as ``upload-id-marker`` (the paginate-and-abort pattern
+    of every cleanup tool depends on it) and resumes after its old position.
+    """
+
+    upload_id: str
+    key: str
+    initiated: datetime
+    seq: int
+
+
+@dataclass
 class Bucket:
     """An S3 bucket with its in-progress uploads and completed objects.
 
@@ -223,16 +248,20 @@ class Bucket:
     uploads: dict[str, Upload] = field(default_factory=dict)
     index: list[tuple[bytes, datetime, int, str]] = field(default_factory=list)
     objects: dict[str, CompletedObject] = field(default_factory=dict)
+    retired: dict[str, RetiredUpload] = field(default_factory=dict)
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload
         bisect.insort(self.index, self.index_entry(upload))
 
     def remove_upload(self, upload: Upload) -> None:
-        """Drop an upload (completed or aborted) from ``uploads`` and ``index``."""
+        """Drop a completed or aborted upload from ``uploads`` and ``index``; keep its place."""
         del self.uploads[upload.upload_id]
         i = bisect.bisect_left(self.index, self.index_entry(upload))
         del self.index[i]
+        self.retired[upload.upload_id] = RetiredUpload(
+            upload.upload_id, upload.key, upload.initiated, upload.seq
+        )
 
     def sorted_uploads(self) -> Iterator[Upload]:
         return (self.uploads[entry[3]] for entry in self.index)
@@ -409,6 +438,17 @@ class MpuState:
         with self.lock:
             self._seq += 1
             return self._seq
+
+    @property
+    def last_seq(self) -> int:
+        """The last initiation sequence number issued (0: none yet); scenario files keep it."""
+        with self.lock:
+            return self._seq
+
+    @last_seq.setter
+    def last_seq(self, value: int) -> None:
+        with self.lock:
+            self._seq = value
 
     def resolve_account(self, account_id: str) -> str:
         """Map Glacier's ``-`` to the state's account id."""

@@ -1,5 +1,8 @@
 """pytest plugin: the ``mpu_mock`` fixture and the ``@pytest.mark.mpu_mock(**options)`` marker.
 
+The ``mpu_scenario`` fixture is the scenario loaded by ``scenario=`` or by
+``mockmpu.scenarios.parametrize``, with its ground truth.
+
 Loaded through the ``pytest11`` entry point. Clients created before a test starts, e.g. at import
 of the code under test, are served too (see ``mockmpu._hook.install``).
 """
@@ -12,14 +15,15 @@ from typing import Any
 import pytest
 
 from ._mock import MpuMock
+from ._scenario import Scenario, as_scenarios
 
-__all__ = ["mpu_mock_fixture"]
+__all__ = ["mpu_mock_fixture", "mpu_scenario_fixture"]
 
 _FAILED = pytest.StashKey[bool]()
 
 _MARKER_HELP = (
     "mpu_mock(**options): use the mpu_mock fixture in this test, created with these "
-    "mock_mpu options (seed=, clock=, passthrough=, ...)."
+    "mock_mpu options (seed=, clock=, passthrough=, scenario=, ...)."
 )
 
 
@@ -60,9 +64,30 @@ def mpu_mock_fixture(request: pytest.FixtureRequest) -> Iterator[MpuMock]:
                 "@pytest.mark.mpu_mock(seed=7)."
             )
         options.update(marker.kwargs)
+    parametrized = _parametrized_scenario(request)
+    if parametrized is not None:
+        options["scenario"] = (*as_scenarios(options.get("scenario")), parametrized)
     mpu = MpuMock(**options)
     mpu.start()
     try:
         yield mpu
     finally:
         mpu.stop(quiet=request.node.stash.get(_FAILED, False))
+
+
+def _parametrized_scenario(request: pytest.FixtureRequest) -> Scenario | None:
+    """The scenario ``mockmpu.scenarios.parametrize`` gave this test, if any."""
+    callspec = getattr(request.node, "callspec", None)
+    value = callspec.params.get("mpu_scenario") if callspec is not None else None
+    return value if isinstance(value, Scenario) else None
+
+
+@pytest.fixture(name="mpu_scenario")
+def mpu_scenario_fixture(request: pytest.FixtureRequest, mpu_mock: MpuMock) -> Scenario:
+    """The scenario loaded into ``mpu_mock``, with its ground truth for this test's state.
+
+    Set by ``mockmpu.scenarios.parametrize(...)`` or ``@pytest.mark.mpu_mock(scenario=...)``.
+    """
+    if _parametrized_scenario(request) is not None:
+        return mpu_mock.scenarios[-1]
+    return mpu_mock.scenario

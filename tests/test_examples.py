@@ -117,3 +117,16 @@ def test_demo_runs_and_shows_the_naive_loops_missing_uploads(capsys: Any) -> Non
     ):
         assert rows[name].split()[-1] == "ok", rows[name]
         assert " 2500 " in rows[name]
+    # The scenario table: every scenario, each with a failing naive client and a passing one.
+    from mockmpu import scenarios
+
+    table = out.split("scenario  ", 1)[1].splitlines()[1:]
+    verdicts: dict[str, list[str]] = {}
+    for line in filter(None, table):
+        name, rest = line.split(" ", 1)
+        verdicts.setdefault(name, []).append(rest.split("  ")[-1].strip())
+    assert list(verdicts) == [s.name for s in scenarios.catalog()]
+    for name, seen in verdicts.items():
+        assert "ok" in seen and any(v != "ok" for v in seen), (name, seen)
+    assert "ERROR KeyError" in verdicts["glacier-end-marker-json-null"]
+    assert "MISSED 8" in verdicts["colliding-keys"]
