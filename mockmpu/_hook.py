@@ -11,6 +11,9 @@ Four handlers, registered first so they run before moto's:
 - ``before-send``: builds a :class:`WireRequest`, lets the innermost active mock answer it, and
   returns an ``AWSResponse`` that botocore's own parser reads.
 
+A fifth, ``before-call``, is registered *last* and answers only for ``mock_mpu(wire=False)``: the
+dict path (``_parsed``), which returns the parsed response without rendering.
+
 While no mock is active every handler returns ``None`` and botocore behaves as without mockmpu.
 The handlers reach clients through :func:`install` (once, at the first ``start()``, never at
 import), which wraps ``BaseClient._make_api_call`` so that each client is attached on its first
@@ -178,6 +181,19 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     return response
 
 
+def _before_call(
+    model: Any, params: dict[str, Any], context: dict[str, Any], event_name: str, **_: Any
+) -> Any:
+    # before-call, registered last: the dict path of mock_mpu(wire=False) (_parsed.py). None
+    # lets the call go on to before-send, the wire path.
+    handle = _activation.current()
+    if handle is None or handle.wire:
+        return None
+    from ._parsed import before_call
+
+    return before_call(handle, event_name, params, context, model)
+
+
 _HANDLERS = (
     ("provide-client-params", _capture_caller_params),
     ("before-parameter-build", _capture_params),
@@ -249,3 +265,5 @@ def attach(target: Any) -> None:
         )
     for event, handler in _HANDLERS:
         emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
+    # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
+    emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")

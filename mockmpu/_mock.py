@@ -23,6 +23,7 @@ from ._scenario import Scenario, as_scenarios
 from ._state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 
 if TYPE_CHECKING:
+    from ._parsed import ParsedReply
     from ._wire import Handler, WireRequest, WireResponse
 
 __all__ = ["MpuMock", "mock_mpu"]
@@ -74,6 +75,8 @@ class MpuMock:
         faults: injected service errors, S3 protocol faults and the listing loop guard.
         scenarios: the ``scenario=`` option's scenarios, loaded into :attr:`state` (with their
             ground truth); :attr:`scenario` is the only one.
+        wire: ``True`` (default): every served call is rendered to AWS's bytes and parsed by
+            botocore; ``False``: the dict path (see :func:`mock_mpu`).
     """
 
     def __init__(
@@ -88,6 +91,7 @@ class MpuMock:
         state: MpuState | str | os.PathLike[str] | None = None,
         loop_guard: int | None = DEFAULT_LOOP_GUARD,
         scenario: Scenario | Iterable[Scenario] | None = None,
+        wire: bool = True,
     ) -> None:
         if state is not None and (
             seed != 0 or clock is not None or account_id != DEFAULT_ACCOUNT_ID or keep_bodies
@@ -96,6 +100,8 @@ class MpuMock:
                 "state= brings its own seed, clock, account_id and keep_bodies, so leave those "
                 "options out (change mpu.state after it loads instead)."
             )
+        if not isinstance(wire, bool):
+            raise MockmpuError(f"wire= takes True or False, not {wire!r}.")
         if isinstance(passthrough, str):
             raise MockmpuError(
                 "passthrough takes a collection of 'service:Operation' strings, e.g. "
@@ -111,6 +117,7 @@ class MpuMock:
             "state": state,
             "loop_guard": loop_guard,
             "scenario": scenario,
+            "wire": wire,
         }
         self._passthrough = frozenset(parse_operation_ref(ref) for ref in passthrough)
         self._assert_all_calls_mocked = assert_all_calls_mocked
@@ -127,6 +134,7 @@ class MpuMock:
         self.scenarios = tuple(s.load(self.state) for s in as_scenarios(scenario))
         self._record_lock = threading.Lock()
         self._started = False
+        self.wire = wire
 
     @property
     def scenario(self) -> Scenario:
@@ -335,6 +343,35 @@ class MpuMock:
             self.calls.append(call)
         return reply
 
+    def serve_parsed(
+        self,
+        answer: Callable[[MpuState, WireRequest], ParsedReply],
+        request: WireRequest,
+        params: Mapping[str, Any],
+    ) -> ParsedReply:
+        """The dict path's :meth:`serve` (``wire=False``): the same loop guard and call record.
+
+        ``answer`` returns the parsed reply; its ``fingerprint`` stands in for the body when the
+        loop guard compares answers. It may raise ``_parsed.WireFallback`` before changing
+        anything: then nothing is recorded and the call goes on to the wire path. The caller
+        has checked that no injected fault targets the operation.
+        """
+        replies: list[ParsedReply] = []
+
+        def handler(state: MpuState, req: WireRequest) -> WireResponse:
+            reply = answer(state, req)
+            replies.append(reply)
+            return reply.stand_in()
+
+        self.serve(handler, request, params)
+        if not replies:
+            raise MockmpuError(
+                f"A fault was injected into {request.service}:{request.operation} while a "
+                "wire=False call to it was in flight; register faults before the calls they "
+                "target."
+            )
+        return replies[0]
+
     def unmocked_call(
         self, service: str, operation: str, params: Mapping[str, Any]
     ) -> UnmockedCallError:
@@ -405,6 +442,7 @@ def mock_mpu(
     state: MpuState | str | os.PathLike[str] | None = None,
     loop_guard: int | None = DEFAULT_LOOP_GUARD,
     scenario: Scenario | Iterable[Scenario] | None = None,
+    wire: bool = True,
 ) -> MpuMock: ...
 
 
@@ -434,6 +472,15 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
         scenario: a ``mockmpu.scenarios`` scenario, or several, built into each mock's fresh
             state (so every decorated call or test gets its own); the loaded one, with its
             ground truth, is ``mpu.scenario`` (``mpu.scenarios`` for several).
+        wire: ``True`` (default): every served call is rendered to the bytes AWS sends and
+            parsed by botocore itself. ``False``: the dict path, faster for large listings
+            (README.md, "The dict path"): served calls are answered at botocore's
+            ``before-call`` with the dict botocore's parser would have produced (the same
+            values, types, ``ResponseMetadata`` and modeled exceptions, proven by a differential
+            test), skipping signing, rendering and parsing. It skips botocore's retry
+            handler and its 200-with-error handling too, so calls an injected fault
+            (``mpu.faults.fail``) targets, and errors botocore may retry, go through the wire
+            path; so do the few answers the dict path cannot give exactly.
 
     Not modelled: clients created before the hook was installed outside pytest (use
     ``mpu.attach(client)``), aiobotocore's async clients.
