@@ -12,6 +12,7 @@ start with ``<?xml version="1.0" encoding="UTF-8"?>`` (nothing before it, or bot
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from email.utils import format_datetime
@@ -50,12 +51,52 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _document(root: str, body: Mapping[str, Any], *, namespace: bool = True) -> bytes:
+def _document(
+    root: str, body: Mapping[str, Any], *, namespace: bool = True, tail: bytes = b""
+) -> bytes:
+    """Render ``<root>`` with xmltodict; ``tail`` (rendered children) goes before its end tag."""
     content = {"@xmlns": NAMESPACE, **body} if namespace else dict(body)
     text: str = xmltodict.unparse({root: content}, encoding="UTF-8")
     # A carriage return in a key must survive XML end-of-line normalisation, so it goes out as a
     # character reference, as S3 sends it; xmltodict leaves it raw (only text can contain one).
+    doc = text.encode("utf-8").replace(b"\r", b"&#13;")
+    if tail:
+        if doc.endswith(b"/>"):  # no children rendered: xmltodict closed it short
+            doc = doc[:-2] + b">" + tail + f"</{root}>".encode()
+        else:
+            end = f"</{root}>".encode()
+            doc = doc[: -len(end)] + tail + end
+    return doc
+
+
+def _fragment(name: str, fields: Mapping[str, Any]) -> bytes:
+    """Render one child element exactly as :func:`_document` would render it inside a list."""
+    text: str = xmltodict.unparse({name: fields}, full_document=False)
     return text.encode("utf-8").replace(b"\r", b"&#13;")
+
+
+class _FragmentCache:
+    """Rendered ``<Upload>`` and ``<Part>`` elements, per state (caching immutable data).
+
+    A listed upload's element depends only on fields fixed at creation (key, id, storage class,
+    initiation time, checksum settings) plus the state's owner and the encoding; a part's on the
+    ``Part`` object, which an overwrite replaces. Entries hold the object they were rendered
+    from and are used only while it is still the same object, so they are never stale.
+    """
+
+    def __init__(self) -> None:
+        self.uploads: dict[tuple[str, bool], tuple[Upload, bytes]] = {}
+        self.parts: dict[tuple[str, int], tuple[Part, bytes]] = {}
+
+
+_CACHES: weakref.WeakKeyDictionary[MpuState, _FragmentCache] = weakref.WeakKeyDictionary()
+
+
+def _cache(state: MpuState) -> _FragmentCache:
+    cache = _CACHES.get(state)
+    if cache is None:
+        cache = _CACHES.setdefault(state, _FragmentCache())
+    return cache
 
 
 def _response(
@@ -302,19 +343,24 @@ def list_multipart_uploads(state: MpuState, req: WireRequest) -> WireResponse:
     if r.encoding_type is not None:
         fields["EncodingType"] = r.encoding_type
     fields["IsTruncated"] = _bool(r.is_truncated)
-    fields["Upload"] = [
-        {
-            "Key": enc(u.key),
-            "UploadId": u.upload_id,
-            **principals,
-            "StorageClass": u.storage_class,
-            "Initiated": timestamp(u.initiated),
-            **_checksum_fields(u),
-        }
-        for u in r.uploads
-    ]
-    fields["CommonPrefixes"] = [{"Prefix": enc(p)} for p in r.common_prefixes]
-    body = _document("ListMultipartUploadsResult", fields)
+    encoded = r.encoding_type is not None
+    cached = _cache(state).uploads
+    tail: list[bytes] = []
+    for u in r.uploads:
+        entry = cached.get((u.upload_id, encoded))
+        if entry is None or entry[0] is not u:
+            element = {
+                "Key": enc(u.key),
+                "UploadId": u.upload_id,
+                **principals,
+                "StorageClass": u.storage_class,
+                "Initiated": timestamp(u.initiated),
+                **_checksum_fields(u),
+            }
+            entry = cached[(u.upload_id, encoded)] = (u, _fragment("Upload", element))
+        tail.append(entry[1])
+    tail.extend(_fragment("CommonPrefixes", {"Prefix": enc(p)}) for p in r.common_prefixes)
+    body = _document("ListMultipartUploadsResult", fields, tail=b"".join(tail))
     return _response(state, 200, body=body, xml=True)
 
 
@@ -358,9 +404,16 @@ def list_parts(state: MpuState, req: WireRequest) -> WireResponse:
         ),
         "MaxParts": str(r.max_parts),
         "IsTruncated": _bool(r.is_truncated),
-        "Part": [_part_fields(p, u.checksum_algorithm) for p in r.parts],
     }
-    body = _document("ListPartsResult", fields)
+    cached = _cache(state).parts
+    tail: list[bytes] = []
+    for p in r.parts:
+        entry = cached.get((u.upload_id, p.part_number))
+        if entry is None or entry[0] is not p:
+            element = _fragment("Part", _part_fields(p, u.checksum_algorithm))
+            entry = cached[(u.upload_id, p.part_number)] = (p, element)
+        tail.append(entry[1])
+    body = _document("ListPartsResult", fields, tail=b"".join(tail))
     return _response(state, 200, body=body, xml=True)
 
 
