@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -66,6 +66,7 @@ __all__ = [
     "complete_multipart_upload",
     "create_bucket",
     "create_multipart_upload",
+    "create_multipart_uploads",
     "delete_bucket",
     "etag_hex",
     "get_bucket",
@@ -307,6 +308,32 @@ def create_multipart_upload(
         )
         b.add_upload(upload)
         return upload
+
+
+def create_multipart_uploads(
+    state: MpuState, bucket: str, items: Iterable[tuple[str, datetime]]
+) -> list[Upload]:
+    """Create many default uploads at once: ``(key, initiated)`` pairs, in creation order.
+
+    The same result, ids included, as calling :func:`create_multipart_upload` once per pair with
+    no other option (ids are drawn and sequence numbers taken in the same order), but the bucket's
+    listing index is sorted once instead of once per upload, so scenario builders can lay out
+    100,000 uploads in well under a second. For arranging state, not a wire operation.
+
+    Errors: ``NoSuchBucket`` 404.
+
+    Not modelled: the per-upload options of :func:`create_multipart_upload`.
+    """
+    with state.lock:
+        b = get_bucket(state, bucket)
+        new_id = state.ids.s3_upload_id
+        next_seq = state.next_seq
+        created = [
+            Upload(bucket=bucket, key=key, upload_id=new_id(), initiated=when, seq=next_seq())
+            for key, when in items
+        ]
+        b.add_uploads(created)
+        return created
 
 
 def upload_part(

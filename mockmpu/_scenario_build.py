@@ -82,8 +82,10 @@ def uploads_on_keys(
     _fresh_bucket(state, bucket)
     now = _now(state)
     initiated = now - age
-    uploads = [_create(state, bucket, key, initiated) for key in keys]
-    return Truth("s3", bucket, _sorted(uploads), now, page_size)
+    _s3.create_multipart_uploads(state, bucket, ((key, initiated) for key in keys))
+    # A fresh bucket: its listing order is the ground truth.
+    uploads = _s3.uploads_in_order(state.buckets[bucket])
+    return Truth("s3", bucket, uploads, now, page_size)
 
 
 def colliding_layout(

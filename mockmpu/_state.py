@@ -254,6 +254,13 @@ class Bucket:
         self.uploads[upload.upload_id] = upload
         bisect.insort(self.index, self.index_entry(upload))
 
+    def add_uploads(self, uploads: list[Upload]) -> None:
+        """Add many uploads, sorting the index once (for bulk arrangement)."""
+        self.uploads.update((u.upload_id, u) for u in uploads)
+        entry = self.index_entry
+        self.index.extend(entry(u) for u in uploads)
+        self.index.sort()
+
     def remove_upload(self, upload: Upload) -> None:
         """Drop a completed or aborted upload from ``uploads`` and ``index``; keep its place."""
         del self.uploads[upload.upload_id]

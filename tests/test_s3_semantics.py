@@ -1346,3 +1346,25 @@ def test_part_checksum_validation_recorded(algorithm: str) -> None:
         "SHA256": base64.b64encode(hashlib.sha256(body).digest()).decode(),
     }[algorithm]
     assert put(good).checksums == {algorithm: good}
+
+
+def test_bulk_creation_equals_one_by_one() -> None:
+    when = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    items = [
+        ("b", when),
+        ("a", when + timedelta(seconds=1)),
+        ("b", when - timedelta(1)),
+        ("c", when),
+    ]
+    one, bulk = MpuState(seed=9, clock=when), MpuState(seed=9, clock=when)
+    for state in (one, bulk):
+        _s3.create_bucket(state, "bkt")
+        _s3.create_multipart_upload(state, "bkt", "a")  # an upload already there
+    singles = [_s3.create_multipart_upload(one, "bkt", k, initiated=t) for k, t in items]
+    many = _s3.create_multipart_uploads(bulk, "bkt", items)
+    assert many == singles
+    assert bulk.buckets["bkt"].index == one.buckets["bkt"].index
+    assert [e[0] for e in bulk.buckets["bkt"].index] == [b"a", b"a", b"b", b"b", b"c"]
+    assert bulk.next_seq() == one.next_seq()
+    with pytest.raises(ServiceError, match="NoSuchBucket"):
+        _s3.create_multipart_uploads(bulk, "missing", items)
