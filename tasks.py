@@ -4,7 +4,7 @@
     python3 tasks.py demo      # the main job: python -m mockmpu demo
     python3 tasks.py test      # the test suite (pytest)
     python3 tasks.py check     # ruff and mypy --strict
-    python3 tasks.py bench     # reserved for the benchmarks
+    python3 tasks.py bench     # the benchmark, a few minutes (--smoke: seconds in CI)
 
 Each command creates ./.venv on first use and installs the package with its extras there
 (again whenever pyproject.toml changes). Extra arguments go to the underlying tool.
@@ -65,8 +65,9 @@ def main(argv: list[str]) -> int:
             or _run(BIN / "ruff", "format", "--check", *paths)
             or _run(BIN / "mypy")
         )
-    print("tasks.py: the benchmark arrives with the performance work (see issues).")
-    return 2
+    # bench: the floor / mockmpu / moto comparison of issue 5 (benchmarks/run.py --help).
+    ensure_env("bench")
+    return _run(PYTHON, "-m", "benchmarks.run", *rest)
 
 
 if __name__ == "__main__":
