@@ -8,7 +8,7 @@ private.
 from __future__ import annotations
 
 from . import scenarios
-from ._calls import Call, CallList
+from ._calls import BodySummary, Call, CallList
 from ._errors import MockmpuError, UnmockedCallError
 from ._faults import Faults, InjectedFault, ListingLoopError
 from ._mock import MpuMock, mock_mpu
@@ -16,6 +16,7 @@ from ._scenario import Scenario
 from ._state import Clock, MpuState
 
 __all__ = [
+    "BodySummary",
     "Call",
     "CallList",
     "Clock",

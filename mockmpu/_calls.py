@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Call", "CallList", "format_operation", "parse_operation_ref"]
+__all__ = ["BodySummary", "Call", "CallList", "format_operation", "parse_operation_ref"]
 
 _DISPLAY = {"s3": "S3", "glacier": "Glacier"}
 
@@ -30,13 +30,28 @@ def parse_operation_ref(ref: str) -> tuple[str, str]:
 
 
 @dataclass(frozen=True)
+class BodySummary:
+    """What :class:`Call` keeps of a request body: its size in bytes, not the bytes.
+
+    ``size`` is ``None`` for a file-like body (its length is not read); ``kind`` is the type name.
+    """
+
+    size: int | None
+    kind: str
+
+    def __repr__(self) -> str:
+        return f"<{self.size} bytes>" if self.size is not None else f"<{self.kind}>"
+
+
+@dataclass(frozen=True)
 class Call:
     """One call the mock answered.
 
     Attributes:
         service: botocore's service id (``"s3"``, ``"glacier"``).
         operation: the AWS operation name (``"ListParts"``).
-        params: the API parameters the caller passed.
+        params: the API parameters the caller passed; a body (bytes or a file) is recorded as a
+            :class:`BodySummary` so that calls never keep part data alive.
         status: the HTTP status of the answer.
         error_code: the AWS error code answered (``"NoSuchUpload"``), or ``None`` on success.
     """

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Mapping
+import weakref
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Callable
@@ -69,8 +70,14 @@ def _base_headers(state: MpuState) -> dict[str, str]:
     }
 
 
-def _json(state: MpuState, status: int, document: Mapping[str, Any]) -> WireResponse:
-    body = json.dumps(document, separators=(",", ":")).encode("utf-8")
+_COMPACT = (",", ":")
+
+
+def _json(
+    state: MpuState, status: int, document: Mapping[str, Any], *, body: bytes | None = None
+) -> WireResponse:
+    if body is None:
+        body = json.dumps(document, separators=_COMPACT).encode("utf-8")
     headers = _base_headers(state)
     headers["Content-Type"] = _JSON
     headers["Content-Length"] = str(len(body))
@@ -105,6 +112,34 @@ def _upload_element(upload: GlacierUpload) -> dict[str, Any]:
         "PartSizeInBytes": upload.part_size,
         "VaultARN": upload.vault_arn,
     }
+
+
+_ELEMENTS: weakref.WeakKeyDictionary[MpuState, dict[str, tuple[GlacierUpload, bytes]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _with_uploads(
+    state: MpuState, head: Mapping[str, Any], uploads: Sequence[GlacierUpload]
+) -> bytes:
+    """``json.dumps({**head, "UploadsList": [...]})``, compact, each element rendered once.
+
+    A listed upload's element is fixed at initiation, so its JSON is cached per state (keyed by
+    the upload object, so a new upload is never served another's bytes).
+    """
+    cache = _ELEMENTS.get(state)
+    if cache is None:
+        cache = _ELEMENTS.setdefault(state, {})
+    elements = []
+    for upload in uploads:
+        entry = cache.get(upload.upload_id)
+        if entry is None or entry[0] is not upload:
+            text = json.dumps(_upload_element(upload), separators=_COMPACT).encode("utf-8")
+            entry = cache[upload.upload_id] = (upload, text)
+        elements.append(entry[1])
+    opening = json.dumps(head, separators=_COMPACT).encode("utf-8")[:-1]
+    joiner = b"," if head else b""
+    return opening + joiner + b'"UploadsList":[' + b",".join(elements) + b"]}"
 
 
 def _part_element(part: GlacierPart) -> dict[str, Any]:
@@ -298,9 +333,8 @@ def _list_multipart_uploads(state: MpuState, request: WireRequest) -> WireRespon
         marker=request.query.get("marker"),
         behaviour=behaviour,
     )
-    document: dict[str, Any] = dict(render_marker(page.marker, behaviour))
-    document["UploadsList"] = [_upload_element(u) for u in page.uploads]
-    return _json(state, 200, document)
+    head = render_marker(page.marker, behaviour)
+    return _json(state, 200, {}, body=_with_uploads(state, head, page.uploads))
 
 
 def _list_parts(state: MpuState, request: WireRequest) -> WireResponse:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import io
 import sys
 import threading
@@ -36,6 +37,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.client import BaseClient
 
 from . import _activation
+from ._calls import BodySummary
 from ._codec_glacier import HANDLERS as GLACIER_HANDLERS
 from ._codec_s3 import HANDLERS as S3_HANDLERS
 from ._wire import Handler, WireRequest
@@ -54,6 +56,8 @@ _ANSWERED = "mockmpu.answered"
 _ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
 _thread = threading.local()
+#: botocore 1.43+ passes the request context on to the prepared request that before-send gets.
+_PREPARED_HAS_CONTEXT = "context" in inspect.signature(AWSPreparedRequest.__init__).parameters
 _installed = False
 
 
@@ -63,19 +67,30 @@ def _operation(event_name: str) -> tuple[str, str]:
     return service, operation
 
 
+def _recorded(value: Any) -> Any:
+    # Request bodies are summarised, not kept: mpu.calls would otherwise hold every part's bytes
+    # (10,000 parts of 5 MiB = 49 GiB).
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return BodySummary(len(value), type(value).__name__)
+    if hasattr(value, "read"):
+        return BodySummary(None, type(value).__name__)
+    return value
+
+
 def _capture_caller_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
     # provide-client-params: the parameters exactly as the caller passed them (before botocore's
-    # own handlers add e.g. EncodingType), for messages and call records.
-    context[_CALLER_PARAMS] = dict(params)
+    # own handlers add e.g. EncodingType), for messages and call records; bodies summarised.
+    context[_CALLER_PARAMS] = {k: _recorded(v) for k, v in params.items()}
 
 
 def _capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
     # before-parameter-build: a live reference, so later handlers' additions (Glacier's
     # accountId='-') are seen by the codecs.
     context[_PARAMS] = params
-    # botocore before 1.43 gives before-send a prepared request without ``.context``; one API call
-    # runs on one thread from here to before-send, so the thread remembers its call's context.
-    _thread.context = context
+    if not _PREPARED_HAS_CONTEXT:
+        # Older botocore gives before-send a prepared request without ``.context``; one API call
+        # runs on one thread from here to before-send, so the thread remembers its call's context.
+        _thread.context = context
 
 
 def _request_context(request: AWSPreparedRequest) -> dict[str, Any]:

@@ -398,3 +398,32 @@ def test_handlers_never_raise_on_garbage(state: MpuState, operation: str) -> Non
     if reply.status >= 400:
         assert reply.error is not None
         assert raw(reply)["code"] == reply.headers["x-amzn-ErrorType"] == reply.error.code
+
+
+@pytest.mark.parametrize("style", ["null", "absent", "string-null", "string-None"])
+def test_cached_upload_elements_give_the_bytes_json_dumps_gives(
+    state: MpuState, style: g.EndMarker
+) -> None:
+    from mockmpu._codec_glacier import _upload_element
+
+    view = GlacierView(state)
+    uploads = [view.initiate_multipart_upload("v", description=f"d{i}") for i in range(3)]
+    g.set_listing_behaviour(state, g.ListingBehaviour(end_marker=style))
+    for limit in ("2", None, None):  # a second full listing is served from the cache
+        extra = {"limit": limit} if limit else {}
+        reply, _ = send(state, "ListMultipartUploads", vaultName="v", **extra)
+        document = raw(reply)
+        listed = [
+            u
+            for u in uploads
+            if u.upload_id in {e["MultipartUploadId"] for e in document["UploadsList"]}
+        ]
+        expected = {k: v for k, v in document.items() if k != "UploadsList"}
+        expected["UploadsList"] = [_upload_element(u) for u in listed]
+        assert reply.body == json.dumps(expected, separators=(",", ":")).encode()
+    view.abort_multipart_upload("v", uploads[0].upload_id)
+    replacement = view.initiate_multipart_upload("v", description="new")
+    reply, _ = send(state, "ListMultipartUploads", vaultName="v")
+    ids = [e["MultipartUploadId"] for e in raw(reply)["UploadsList"]]
+    assert ids == [uploads[1].upload_id, uploads[2].upload_id, replacement.upload_id]
+    assert raw(reply)["UploadsList"][-1]["ArchiveDescription"] == "new"

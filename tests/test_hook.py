@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import socket
@@ -338,3 +339,28 @@ def test_virtual_host_addressing_is_served() -> None:
         assert mpu.s3.upload("bkt", upload_id).key == "a b/+%//../c"
         listed = client.list_multipart_uploads(Bucket="bkt")["Uploads"]
         assert [u["Key"] for u in listed] == ["a b/+%//../c"]
+
+
+def test_call_records_summarise_bodies_instead_of_keeping_them() -> None:
+    import gc
+    import weakref
+
+    from mockmpu import BodySummary
+
+    class Payload(io.BytesIO):
+        pass
+
+    with mock_mpu() as mpu:
+        client = boto3.session.Session().client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="bkt")
+        upload_id = client.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
+        body = Payload(b"x" * 1024)
+        ref = weakref.ref(body)
+        client.upload_part(Bucket="bkt", Key="k", UploadId=upload_id, PartNumber=1, Body=body)
+        del body
+        gc.collect()
+        assert ref() is None  # neither mpu.calls nor the hook keeps the part's data alive
+        client.upload_part(Bucket="bkt", Key="k", UploadId=upload_id, PartNumber=2, Body=b"xyz")
+    file_body, byte_body = (c.params["Body"] for c in mpu.calls.filter("s3:UploadPart"))
+    assert file_body == BodySummary(None, "Payload") and repr(file_body) == "<Payload>"
+    assert byte_body == BodySummary(3, "bytes") and repr(byte_body) == "<3 bytes>"
