@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
         return _run(PYTHON, "-m", "pytest", *rest)
     if job == "check":
         ensure_env("dev")
-        paths = ("mockmpu", "tests", "examples", "tasks.py")
+        paths = ("mockmpu", "tests", "examples", "benchmarks", "tasks.py")
         return (
             _run(BIN / "ruff", "check", *paths)
             or _run(BIN / "ruff", "format", "--check", *paths)
