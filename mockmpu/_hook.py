@@ -28,6 +28,7 @@ import inspect
 import io
 import sys
 import threading
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -180,7 +181,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         return None
     context = _request_context(request)
     answered = context.get(_ANSWERED)
-    if answered is not None and answered[0] is request:
+    if answered is not None and answered[0]() is request:
         # The same handler reached twice (builtin and attach()): answer once.
         return answered[1]
     service, operation = _operation(event_name)
@@ -192,7 +193,9 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     wire = _wire_request(request, context, service, operation)
     reply = handle.serve(handler, wire, context.get(_CALLER_PARAMS) or {})
     response = AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
-    context[_ANSWERED] = (request, response)
+    # A weak reference: the context hangs off the request, and a strong one would make a cycle
+    # that keeps the request body (a 5 MiB part) alive until the cyclic GC happens to run.
+    context[_ANSWERED] = (weakref.ref(request), response)
     return response
 
 
