@@ -251,7 +251,12 @@ def install() -> None:
         def _make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
             if _activation.has_active():
                 _ensure_attached(self)
-            return original(self, operation_name, api_params)
+            if _PREPARED_HAS_CONTEXT:
+                return original(self, operation_name, api_params)
+            try:
+                return original(self, operation_name, api_params)
+            finally:
+                _thread.context = None  # the call is over: keep nothing of it (its body)
 
         BaseClient._make_api_call = _make_api_call
         _installed = True
