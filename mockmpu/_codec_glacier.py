@@ -1,5 +1,9 @@
 """Glacier wire codec (rest-json): read a :class:`WireRequest`, call :mod:`._glacier`, render.
 
+The first half, ``call_<operation>(state, request)``, reads the request and returns the
+semantics layer's result (raising its :class:`ServiceError`); the dict path (``_parsed_glacier``)
+calls the same functions and the same document builders, so both paths read requests alike.
+
 Every handler returns a :class:`WireResponse`; a :class:`ServiceError` from the semantics layer
 becomes AWS's error document (``{"code","message","type"}`` with ``x-amzn-ErrorType``,
 ``x-amzn-RequestId`` and ``Content-Type: application/json``) with ``WireResponse.error`` set.
@@ -30,7 +34,27 @@ from ._errors import ServiceError
 from ._state import GlacierPart, GlacierUpload, MpuState
 from ._wire import Handler, WireRequest, WireResponse
 
-__all__ = ["HANDLERS", "iso_date", "render_error", "render_marker"]
+__all__ = [
+    "HANDLERS",
+    "archive_headers",
+    "call_abort_multipart_upload",
+    "call_complete_multipart_upload",
+    "call_create_vault",
+    "call_delete_vault",
+    "call_describe_vault",
+    "call_initiate_multipart_upload",
+    "call_list_multipart_uploads",
+    "call_list_parts",
+    "call_list_vaults",
+    "call_upload_multipart_part",
+    "iso_date",
+    "parts_document",
+    "render_error",
+    "render_marker",
+    "uploads_document",
+    "vault_element",
+    "vaults_document",
+]
 
 _JSON = "application/json"
 
@@ -149,7 +173,7 @@ def _part_element(part: GlacierPart) -> dict[str, Any]:
     }
 
 
-def _vault_element(info: glacier.VaultInfo) -> dict[str, Any]:
+def vault_element(info: glacier.VaultInfo) -> dict[str, Any]:
     last = info.last_inventory_date
     return {
         "CreationDate": iso_date(info.creation_date),
@@ -158,6 +182,46 @@ def _vault_element(info: glacier.VaultInfo) -> dict[str, Any]:
         "SizeInBytes": info.size_in_bytes,
         "VaultARN": info.vault_arn,
         "VaultName": info.vault_name,
+    }
+
+
+def vaults_document(page: glacier.VaultPage, behaviour: glacier.ListingBehaviour) -> dict[str, Any]:
+    """ListVaults' JSON document: ``Marker`` (as :func:`render_marker` says), ``VaultList``."""
+    document: dict[str, Any] = dict(render_marker(page.marker, behaviour))
+    document["VaultList"] = [vault_element(v) for v in page.vaults]
+    return document
+
+
+def uploads_document(
+    page: glacier.UploadPage, behaviour: glacier.ListingBehaviour
+) -> dict[str, Any]:
+    """ListMultipartUploads' JSON document as a dict (the handler renders the same bytes faster)."""
+    document: dict[str, Any] = dict(render_marker(page.marker, behaviour))
+    document["UploadsList"] = [_upload_element(u) for u in page.uploads]
+    return document
+
+
+def parts_document(page: glacier.PartPage, behaviour: glacier.ListingBehaviour) -> dict[str, Any]:
+    """ListParts' JSON document, keys in the developer guide's order."""
+    upload = page.upload
+    return {
+        "ArchiveDescription": upload.description,
+        "CreationDate": iso_date(upload.created),
+        **render_marker(page.marker, behaviour),
+        "MultipartUploadId": upload.upload_id,
+        "PartSizeInBytes": upload.part_size,
+        "Parts": [_part_element(p) for p in page.parts],
+        "VaultARN": upload.vault_arn,
+    }
+
+
+def archive_headers(receipt: glacier.ArchiveReceipt) -> dict[str, str]:
+    """CompleteMultipartUpload's response headers: location, archive ID, tree hash."""
+    archive = receipt.archive
+    return {
+        "Location": receipt.location,
+        "x-amz-archive-id": archive.archive_id,
+        "x-amz-sha256-tree-hash": archive.tree_hash,
     }
 
 
@@ -199,27 +263,30 @@ def _serves(operation: Operation) -> Handler:
     return handler
 
 
-# ------------------------------------------------------------------------------------- handlers
+# ------------------------------------------------------------------------- requests -> semantics
+#
+# Each ``call_<operation>`` reads one request and calls :mod:`._glacier`; it returns the
+# semantics layer's result and raises its ServiceError. The handlers below render the result as
+# bytes; ``_parsed_glacier`` (the ``mock_mpu(wire=False)`` path) builds botocore's parsed dict
+# from the same result, so the two paths never read a request differently.
 
 
-def _create_vault(state: MpuState, request: WireRequest) -> WireResponse:
+def call_create_vault(state: MpuState, request: WireRequest) -> glacier.VaultReceipt:
+    """CreateVault: create (or find) the vault named in the path."""
     account, region, name = _where(request)
-    receipt = glacier.create_vault(state, account_id=account, region=region, vault_name=name)
-    return _empty(state, 201, {"Location": receipt.location})
+    return glacier.create_vault(state, account_id=account, region=region, vault_name=name)
 
 
-def _describe_vault(state: MpuState, request: WireRequest) -> WireResponse:
+def call_describe_vault(state: MpuState, request: WireRequest) -> glacier.VaultInfo:
+    """DescribeVault: the vault's inventory figures."""
     account, region, name = _where(request)
-    return _json(
-        state,
-        200,
-        _vault_element(
-            glacier.describe_vault(state, account_id=account, region=region, vault_name=name)
-        ),
-    )
+    return glacier.describe_vault(state, account_id=account, region=region, vault_name=name)
 
 
-def _list_vaults(state: MpuState, request: WireRequest) -> WireResponse:
+def call_list_vaults(
+    state: MpuState, request: WireRequest
+) -> tuple[glacier.VaultPage, glacier.ListingBehaviour]:
+    """ListVaults: one page (``limit``/``marker`` from the query) and the behaviour it used."""
     behaviour = glacier.listing_behaviour(state)
     page = glacier.list_vaults(
         state,
@@ -229,20 +296,19 @@ def _list_vaults(state: MpuState, request: WireRequest) -> WireResponse:
         marker=request.query.get("marker"),
         behaviour=behaviour,
     )
-    document: dict[str, Any] = dict(render_marker(page.marker, behaviour))
-    document["VaultList"] = [_vault_element(v) for v in page.vaults]
-    return _json(state, 200, document)
+    return page, behaviour
 
 
-def _delete_vault(state: MpuState, request: WireRequest) -> WireResponse:
+def call_delete_vault(state: MpuState, request: WireRequest) -> None:
+    """DeleteVault: delete the vault named in the path."""
     account, region, name = _where(request)
     glacier.delete_vault(state, account_id=account, region=region, vault_name=name)
-    return _empty(state, 204)
 
 
-def _initiate_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+def call_initiate_multipart_upload(state: MpuState, request: WireRequest) -> glacier.UploadReceipt:
+    """InitiateMultipartUpload: part size and description from the ``x-amz-*`` headers."""
     account, region, name = _where(request)
-    receipt = glacier.initiate_multipart_upload(
+    return glacier.initiate_multipart_upload(
         state,
         account_id=account,
         region=region,
@@ -250,14 +316,10 @@ def _initiate_multipart_upload(state: MpuState, request: WireRequest) -> WireRes
         part_size=request.headers.get("x-amz-part-size"),
         archive_description=request.headers.get("x-amz-archive-description"),
     )
-    return _empty(
-        state,
-        201,
-        {"Location": receipt.location, "x-amz-multipart-upload-id": receipt.upload.upload_id},
-    )
 
 
-def _upload_multipart_part(state: MpuState, request: WireRequest) -> WireResponse:
+def call_upload_multipart_part(state: MpuState, request: WireRequest) -> glacier.PartReceipt:
+    """UploadMultipartPart: the SigV4 payload check, then the part with its computed tree hash."""
     account, region, name = _where(request)
     body = request.body
     sent_sha256 = request.headers.get("x-amz-content-sha256")
@@ -271,7 +333,7 @@ def _upload_multipart_part(state: MpuState, request: WireRequest) -> WireRespons
                 f"payload hash. Computed digest: {actual} expected hash: {sent_sha256}",
                 403,
             )
-    receipt = glacier.upload_multipart_part(
+    return glacier.upload_multipart_part(
         state,
         account_id=account,
         region=region,
@@ -283,12 +345,12 @@ def _upload_multipart_part(state: MpuState, request: WireRequest) -> WireRespons
         computed_tree_hash=calculate_tree_hash(io.BytesIO(body)),
         body=body,
     )
-    return _empty(state, 204, {"x-amz-sha256-tree-hash": receipt.part.tree_hash})
 
 
-def _complete_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+def call_complete_multipart_upload(state: MpuState, request: WireRequest) -> glacier.ArchiveReceipt:
+    """CompleteMultipartUpload: archive size and tree hash from the ``x-amz-*`` headers."""
     account, region, name = _where(request)
-    receipt = glacier.complete_multipart_upload(
+    return glacier.complete_multipart_upload(
         state,
         account_id=account,
         region=region,
@@ -297,19 +359,10 @@ def _complete_multipart_upload(state: MpuState, request: WireRequest) -> WireRes
         archive_size=request.headers.get("x-amz-archive-size"),
         checksum=request.headers.get("x-amz-sha256-tree-hash"),
     )
-    archive = receipt.archive
-    return _empty(
-        state,
-        201,
-        {
-            "Location": receipt.location,
-            "x-amz-archive-id": archive.archive_id,
-            "x-amz-sha256-tree-hash": archive.tree_hash,
-        },
-    )
 
 
-def _abort_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+def call_abort_multipart_upload(state: MpuState, request: WireRequest) -> None:
+    """AbortMultipartUpload: abort the upload named in the path."""
     account, region, name = _where(request)
     glacier.abort_multipart_upload(
         state,
@@ -318,10 +371,12 @@ def _abort_multipart_upload(state: MpuState, request: WireRequest) -> WireRespon
         vault_name=name,
         upload_id=_label(request, "uploadId"),
     )
-    return _empty(state, 204)
 
 
-def _list_multipart_uploads(state: MpuState, request: WireRequest) -> WireResponse:
+def call_list_multipart_uploads(
+    state: MpuState, request: WireRequest
+) -> tuple[glacier.UploadPage, glacier.ListingBehaviour]:
+    """ListMultipartUploads: one page of the vault's uploads and the behaviour it used."""
     account, region, name = _where(request)
     behaviour = glacier.listing_behaviour(state)
     page = glacier.list_multipart_uploads(
@@ -333,11 +388,13 @@ def _list_multipart_uploads(state: MpuState, request: WireRequest) -> WireRespon
         marker=request.query.get("marker"),
         behaviour=behaviour,
     )
-    head = render_marker(page.marker, behaviour)
-    return _json(state, 200, {}, body=_with_uploads(state, head, page.uploads))
+    return page, behaviour
 
 
-def _list_parts(state: MpuState, request: WireRequest) -> WireResponse:
+def call_list_parts(
+    state: MpuState, request: WireRequest
+) -> tuple[glacier.PartPage, glacier.ListingBehaviour]:
+    """ListParts: one page of the upload's parts and the behaviour it used."""
     account, region, name = _where(request)
     behaviour = glacier.listing_behaviour(state)
     page = glacier.list_parts(
@@ -350,17 +407,63 @@ def _list_parts(state: MpuState, request: WireRequest) -> WireResponse:
         marker=request.query.get("marker"),
         behaviour=behaviour,
     )
-    upload = page.upload
-    document: dict[str, Any] = {
-        "ArchiveDescription": upload.description,
-        "CreationDate": iso_date(upload.created),
-        **render_marker(page.marker, behaviour),
-        "MultipartUploadId": upload.upload_id,
-        "PartSizeInBytes": upload.part_size,
-        "Parts": [_part_element(p) for p in page.parts],
-        "VaultARN": upload.vault_arn,
-    }
-    return _json(state, 200, document)
+    return page, behaviour
+
+
+# ------------------------------------------------------------------------------------- handlers
+
+
+def _create_vault(state: MpuState, request: WireRequest) -> WireResponse:
+    receipt = call_create_vault(state, request)
+    return _empty(state, 201, {"Location": receipt.location})
+
+
+def _describe_vault(state: MpuState, request: WireRequest) -> WireResponse:
+    return _json(state, 200, vault_element(call_describe_vault(state, request)))
+
+
+def _list_vaults(state: MpuState, request: WireRequest) -> WireResponse:
+    page, behaviour = call_list_vaults(state, request)
+    return _json(state, 200, vaults_document(page, behaviour))
+
+
+def _delete_vault(state: MpuState, request: WireRequest) -> WireResponse:
+    call_delete_vault(state, request)
+    return _empty(state, 204)
+
+
+def _initiate_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+    receipt = call_initiate_multipart_upload(state, request)
+    return _empty(
+        state,
+        201,
+        {"Location": receipt.location, "x-amz-multipart-upload-id": receipt.upload.upload_id},
+    )
+
+
+def _upload_multipart_part(state: MpuState, request: WireRequest) -> WireResponse:
+    receipt = call_upload_multipart_part(state, request)
+    return _empty(state, 204, {"x-amz-sha256-tree-hash": receipt.part.tree_hash})
+
+
+def _complete_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+    return _empty(state, 201, archive_headers(call_complete_multipart_upload(state, request)))
+
+
+def _abort_multipart_upload(state: MpuState, request: WireRequest) -> WireResponse:
+    call_abort_multipart_upload(state, request)
+    return _empty(state, 204)
+
+
+def _list_multipart_uploads(state: MpuState, request: WireRequest) -> WireResponse:
+    page, behaviour = call_list_multipart_uploads(state, request)
+    head = render_marker(page.marker, behaviour)
+    return _json(state, 200, {}, body=_with_uploads(state, head, page.uploads))
+
+
+def _list_parts(state: MpuState, request: WireRequest) -> WireResponse:
+    page, behaviour = call_list_parts(state, request)
+    return _json(state, 200, parts_document(page, behaviour))
 
 
 #: The Glacier operations mockmpu serves, by AWS operation name.

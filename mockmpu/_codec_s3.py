@@ -1,9 +1,11 @@
 """S3 wire codec: answer botocore's S3 requests with the REST-XML AWS sends.
 
-Each handler parses a :class:`~mockmpu._wire.WireRequest` (``_codec_s3_request``), calls the
-semantics in ``_s3`` and renders the result with ``xmltodict.unparse`` in AWS's element order
-(aws-semantics.md §1.2, §2, §3, §4). A handler never raises :class:`ServiceError`: it returns
-the rendered ``<Error>`` document with ``WireResponse.error`` set.
+Each handler parses a :class:`~mockmpu._wire.WireRequest` (``_codec_s3_request``) and calls the
+semantics in ``_s3`` through ``call_<operation>(state, req)`` (which the dict path,
+``_parsed_s3``, calls too, with the header and field builders here), then renders the result
+with ``xmltodict.unparse`` in AWS's element order (aws-semantics.md §1.2, §2, §3, §4). A
+handler never raises :class:`ServiceError`: it returns the rendered ``<Error>`` document with
+``WireResponse.error`` set.
 
 Every response carries ``x-amz-request-id`` and ``x-amz-id-2`` from ``state.ids``; XML bodies
 start with ``<?xml version="1.0" encoding="UTF-8"?>`` (nothing before it, or botocore's
@@ -32,10 +34,29 @@ from ._codec_s3_request import (
     part_body,
 )
 from ._errors import ServiceError
-from ._state import MpuState, Part, Upload
+from ._state import Bucket, MpuState, Part, Upload
 from ._wire import Handler, WireRequest, WireResponse
 
-__all__ = ["HANDLERS", "NAMESPACE", "render_error", "timestamp"]
+__all__ = [
+    "HANDLERS",
+    "NAMESPACE",
+    "call_abort_multipart_upload",
+    "call_complete_multipart_upload",
+    "call_create_bucket",
+    "call_create_multipart_upload",
+    "call_delete_bucket",
+    "call_head_bucket",
+    "call_list_multipart_uploads",
+    "call_list_parts",
+    "call_upload_part",
+    "complete_multipart_upload_fields",
+    "create_bucket_headers",
+    "create_multipart_upload_headers",
+    "head_bucket_headers",
+    "render_error",
+    "timestamp",
+    "upload_part_headers",
+]
 
 NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
 _XML = "application/xml"
@@ -166,60 +187,42 @@ def _principals(owner: _s3.Principal) -> dict[str, Any]:
     }
 
 
-# ------------------------------------------------------------------------------------- buckets
+# ------------------------------------------------------------------------- requests -> semantics
+#
+# Each ``call_<operation>`` reads one request (``_codec_s3_request``) and calls ``_s3``; it returns
+# the semantics layer's result and raises its ServiceError. The handlers below render the result
+# as bytes; ``_parsed_s3`` (the ``mock_mpu(wire=False)`` path) builds botocore's parsed dict from
+# the same result, so the two paths never read a request differently.
 
 
-def create_bucket(state: MpuState, req: WireRequest) -> WireResponse:
-    """CreateBucket: 200, empty body, ``Location`` (``/name`` or the bucket URL)."""
-    result = _s3.create_bucket(
+def call_create_bucket(state: MpuState, req: WireRequest) -> _s3.CreateBucketResult:
+    """CreateBucket: the client's region and the body's ``LocationConstraint``."""
+    return _s3.create_bucket(
         state,
         bucket_of(req),
         client_region=req.region,
         location_constraint=location_constraint(req),
     )
-    bucket = result.bucket
-    return _response(
-        state,
-        200,
-        headers={
-            "Location": _s3.bucket_location(bucket),
-            "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
-        },
-    )
 
 
-def head_bucket(state: MpuState, req: WireRequest) -> WireResponse:
-    """HeadBucket: 200 with the bucket's region headers; 404 with an empty body."""
-    bucket = _s3.head_bucket(state, bucket_of(req))
-    return _response(
-        state,
-        200,
-        xml=True,
-        headers={
-            "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
-            "x-amz-bucket-region": bucket.region,
-            "x-amz-access-point-alias": "false",
-        },
-    )
+def call_head_bucket(state: MpuState, req: WireRequest) -> Bucket:
+    """HeadBucket: the bucket named in the request."""
+    return _s3.head_bucket(state, bucket_of(req))
 
 
-def delete_bucket(state: MpuState, req: WireRequest) -> WireResponse:
-    """DeleteBucket: 204, empty body."""
+def call_delete_bucket(state: MpuState, req: WireRequest) -> None:
+    """DeleteBucket: delete the bucket named in the request."""
     _s3.delete_bucket(state, bucket_of(req))
-    return _response(state, 204)
-
-
-# ------------------------------------------------------------------------------------- uploads
 
 
 def _meta(headers: Mapping[str, str]) -> dict[str, str]:
     return {k[len("x-amz-meta-") :]: v for k, v in headers.items() if k.startswith("x-amz-meta-")}
 
 
-def create_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
-    """CreateMultipartUpload: 200, ``InitiateMultipartUploadResult{Bucket, Key, UploadId}``."""
+def call_create_multipart_upload(state: MpuState, req: WireRequest) -> Upload:
+    """CreateMultipartUpload: checksum, storage class, content type and ``x-amz-meta-*`` headers."""
     h = req.headers
-    upload = _s3.create_multipart_upload(
+    return _s3.create_multipart_upload(
         state,
         bucket_of(req),
         key_of(req),
@@ -229,22 +232,12 @@ def create_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
         content_type=h.get("content-type"),
         metadata=_meta(h),
     )
-    headers = dict(_SSE)
-    if upload.checksum_algorithm:
-        headers["x-amz-checksum-algorithm"] = upload.checksum_algorithm
-    if upload.checksum_type:
-        headers["x-amz-checksum-type"] = upload.checksum_type
-    body = _document(
-        "InitiateMultipartUploadResult",
-        {"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id},
-    )
-    return _response(state, 200, body=body, headers=headers, xml=True)
 
 
-def upload_part(state: MpuState, req: WireRequest) -> WireResponse:
-    """UploadPart: 200, empty body, ``ETag`` and the checksum headers sent echoed."""
+def call_upload_part(state: MpuState, req: WireRequest) -> Part:
+    """UploadPart: the decoded payload and the checksums sent (headers or aws-chunked trailer)."""
     body, checksums = part_body(req)
-    part = _s3.upload_part(
+    return _s3.upload_part(
         state,
         bucket_of(req),
         key_of(req),
@@ -253,22 +246,14 @@ def upload_part(state: MpuState, req: WireRequest) -> WireResponse:
         body,
         checksums=checksums,
     )
-    headers = dict(_SSE)
-    headers["ETag"] = part.etag
-    for algorithm, value in part.checksums.items():
-        headers[checksum_header(algorithm)] = value
-    return _response(state, 200, headers=headers)
 
 
-def _object_location(req: WireRequest) -> str:
-    parts = urlsplit(req.url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-
-
-def complete_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
-    """CompleteMultipartUpload: 200, ``CompleteMultipartUploadResult``."""
+def call_complete_multipart_upload(
+    state: MpuState, req: WireRequest
+) -> _s3.CompleteMultipartUploadResult:
+    """CompleteMultipartUpload: the body's part list and the full-object checksum headers."""
     parts, malformed = complete_parts(req)
-    result = _s3.complete_multipart_upload(
+    return _s3.complete_multipart_upload(
         state,
         bucket_of(req),
         key_of(req),
@@ -279,6 +264,91 @@ def complete_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse
         checksums=header_checksums(req.headers),
         mpu_object_size=req.headers.get("x-amz-mp-object-size"),
     )
+
+
+def call_abort_multipart_upload(state: MpuState, req: WireRequest) -> None:
+    """AbortMultipartUpload: abort the upload named by ``uploadId``."""
+    _s3.abort_multipart_upload(state, bucket_of(req), key_of(req), req.query.get("uploadId", ""))
+
+
+def call_list_multipart_uploads(
+    state: MpuState, req: WireRequest
+) -> _s3.ListMultipartUploadsResult:
+    """ListMultipartUploads: one page; every parameter from the real query string."""
+    q = req.query
+    return _s3.list_multipart_uploads(
+        state,
+        bucket_of(req),
+        prefix=q.get("prefix"),
+        delimiter=q.get("delimiter"),
+        key_marker=q.get("key-marker"),
+        upload_id_marker=q.get("upload-id-marker"),
+        max_uploads=q.get("max-uploads"),
+        encoding_type=q.get("encoding-type"),
+    )
+
+
+def call_list_parts(state: MpuState, req: WireRequest) -> _s3.ListPartsResult:
+    """ListParts: one page of the upload's parts; parameters from the real query string."""
+    q = req.query
+    return _s3.list_parts(
+        state,
+        bucket_of(req),
+        key_of(req),
+        q.get("uploadId", ""),
+        max_parts=q.get("max-parts"),
+        part_number_marker=q.get("part-number-marker"),
+    )
+
+
+# --------------------------------------------------------------------- results -> headers, fields
+
+
+def create_bucket_headers(bucket: Bucket) -> dict[str, str]:
+    """CreateBucket's response headers: ``Location`` (``/name`` or the bucket URL), the ARN."""
+    return {
+        "Location": _s3.bucket_location(bucket),
+        "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
+    }
+
+
+def head_bucket_headers(bucket: Bucket) -> dict[str, str]:
+    """HeadBucket's response headers: the ARN, the bucket's region, no access point alias."""
+    return {
+        "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
+        "x-amz-bucket-region": bucket.region,
+        "x-amz-access-point-alias": "false",
+    }
+
+
+def create_multipart_upload_headers(upload: Upload) -> dict[str, str]:
+    """CreateMultipartUpload's response headers: SSE, then the upload's checksum settings."""
+    headers = dict(_SSE)
+    if upload.checksum_algorithm:
+        headers["x-amz-checksum-algorithm"] = upload.checksum_algorithm
+    if upload.checksum_type:
+        headers["x-amz-checksum-type"] = upload.checksum_type
+    return headers
+
+
+def upload_part_headers(part: Part) -> dict[str, str]:
+    """UploadPart's response headers: SSE, ``ETag`` and the part's checksums echoed."""
+    headers = dict(_SSE)
+    headers["ETag"] = part.etag
+    for algorithm, value in part.checksums.items():
+        headers[checksum_header(algorithm)] = value
+    return headers
+
+
+def _object_location(req: WireRequest) -> str:
+    parts = urlsplit(req.url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def complete_multipart_upload_fields(
+    req: WireRequest, result: _s3.CompleteMultipartUploadResult
+) -> dict[str, str]:
+    """``CompleteMultipartUploadResult``'s children in AWS's order (the object URL as Location)."""
     obj = result.object
     fields: dict[str, str] = {
         "Location": _object_location(req),
@@ -290,13 +360,61 @@ def complete_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse
         fields["Checksum" + result.checksum_algorithm] = result.checksum
     if result.checksum_type:
         fields["ChecksumType"] = result.checksum_type
+    return fields
+
+
+# ------------------------------------------------------------------------------------- buckets
+
+
+def create_bucket(state: MpuState, req: WireRequest) -> WireResponse:
+    """CreateBucket: 200, empty body, ``Location`` (``/name`` or the bucket URL)."""
+    bucket = call_create_bucket(state, req).bucket
+    return _response(state, 200, headers=create_bucket_headers(bucket))
+
+
+def head_bucket(state: MpuState, req: WireRequest) -> WireResponse:
+    """HeadBucket: 200 with the bucket's region headers; 404 with an empty body."""
+    bucket = call_head_bucket(state, req)
+    return _response(state, 200, xml=True, headers=head_bucket_headers(bucket))
+
+
+def delete_bucket(state: MpuState, req: WireRequest) -> WireResponse:
+    """DeleteBucket: 204, empty body."""
+    call_delete_bucket(state, req)
+    return _response(state, 204)
+
+
+# ------------------------------------------------------------------------------------- uploads
+
+
+def create_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
+    """CreateMultipartUpload: 200, ``InitiateMultipartUploadResult{Bucket, Key, UploadId}``."""
+    upload = call_create_multipart_upload(state, req)
+    headers = create_multipart_upload_headers(upload)
+    body = _document(
+        "InitiateMultipartUploadResult",
+        {"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id},
+    )
+    return _response(state, 200, body=body, headers=headers, xml=True)
+
+
+def upload_part(state: MpuState, req: WireRequest) -> WireResponse:
+    """UploadPart: 200, empty body, ``ETag`` and the checksum headers sent echoed."""
+    part = call_upload_part(state, req)
+    return _response(state, 200, headers=upload_part_headers(part))
+
+
+def complete_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
+    """CompleteMultipartUpload: 200, ``CompleteMultipartUploadResult``."""
+    result = call_complete_multipart_upload(state, req)
+    fields = complete_multipart_upload_fields(req, result)
     body = _document("CompleteMultipartUploadResult", fields)
     return _response(state, 200, body=body, headers=_SSE, xml=True)
 
 
 def abort_multipart_upload(state: MpuState, req: WireRequest) -> WireResponse:
     """AbortMultipartUpload: 204, empty body."""
-    _s3.abort_multipart_upload(state, bucket_of(req), key_of(req), req.query.get("uploadId", ""))
+    call_abort_multipart_upload(state, req)
     return _response(state, 204)
 
 
@@ -314,17 +432,7 @@ def _checksum_fields(upload: Upload) -> dict[str, str]:
 
 def list_multipart_uploads(state: MpuState, req: WireRequest) -> WireResponse:
     """ListMultipartUploads: 200, ``ListMultipartUploadsResult`` in AWS's element order."""
-    q = req.query
-    r = _s3.list_multipart_uploads(
-        state,
-        bucket_of(req),
-        prefix=q.get("prefix"),
-        delimiter=q.get("delimiter"),
-        key_marker=q.get("key-marker"),
-        upload_id_marker=q.get("upload-id-marker"),
-        max_uploads=q.get("max-uploads"),
-        encoding_type=q.get("encoding-type"),
-    )
+    r = call_list_multipart_uploads(state, req)
     enc: Callable[[str], str] = _s3.url_encode if r.encoding_type is not None else str
     principals = _principals(r.owner)
     fields: dict[str, Any] = {
@@ -378,15 +486,7 @@ def _part_fields(part: Part, algorithm: str | None) -> dict[str, str]:
 
 def list_parts(state: MpuState, req: WireRequest) -> WireResponse:
     """ListParts: 200, ``ListPartsResult`` in the documented element order."""
-    q = req.query
-    r = _s3.list_parts(
-        state,
-        bucket_of(req),
-        key_of(req),
-        q.get("uploadId", ""),
-        max_parts=q.get("max-parts"),
-        part_number_marker=q.get("part-number-marker"),
-    )
+    r = call_list_parts(state, req)
     u = r.upload
     fields: dict[str, Any] = {
         "Bucket": r.bucket,

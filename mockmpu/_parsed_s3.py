@@ -1,12 +1,13 @@
 """S3 on the dict path (``mock_mpu(wire=False)``): the ``_s3`` results as botocore parses them.
 
-Each answer reads the request the way ``_codec_s3`` does (the same ``_codec_s3_request``
-parsers), calls the same ``_s3`` semantics, and returns what botocore's rest-xml parser would
-make of the bytes ``_codec_s3`` renders for that result: headers and ``ResponseMetadata`` as
-``_parsed.s3_reply`` builds them, body members in the parsed form (``int`` counts, ``bool``
-flags, datetimes for ``Initiated`` / ``LastModified``, ``""`` for an empty element, absent lists
-when empty). An answer raises ``WireFallback`` (the wire path answers instead) before it changes
-the state, whenever a response would carry a string XML 1.0 cannot represent.
+Each answer reads the request and calls the ``_s3`` semantics through the codec's own
+``_codec_s3.call_<operation>`` (so both paths read a request alike) and returns what botocore's
+rest-xml parser would make of the bytes ``_codec_s3`` renders for that result: headers (the codec's
+builders) and ``ResponseMetadata`` as ``_parsed.s3_reply`` builds them, body members in the parsed
+form (``int`` counts, ``bool`` flags, datetimes for ``Initiated`` / ``LastModified``, ``""`` for an
+empty element, absent lists when empty). An answer raises ``WireFallback`` (the wire path answers
+instead) before it changes the state, whenever a response would carry a string XML 1.0 cannot
+represent.
 
 Sources: the wire shapes are ``_codec_s3``'s (aws-semantics.md §1-§4); the parsed form is
 ``botocore.parsers.RestXMLParser``. Not modelled: see ``_parsed``.
@@ -14,21 +15,12 @@ Sources: the wire shapes are ``_codec_s3``'s (aws-semantics.md §1-§4); the par
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Callable
-from urllib.parse import urlsplit, urlunsplit
 
+from . import _codec_s3 as codec
 from . import _s3
-from ._codec_s3_request import (
-    bucket_of,
-    checksum_header,
-    complete_parts,
-    header_checksums,
-    key_of,
-    location_constraint,
-    part_body,
-)
+from ._codec_s3_request import bucket_of, header_checksums, key_of
 from ._errors import ServiceError
 from ._parsed import ParsedAnswer, ParsedReply, s3_error_reply, s3_reply, timestamp_converter
 from ._parsed import xml_safe as _xml_safe
@@ -75,78 +67,34 @@ def _principals(shape: Any, principal: _s3.Principal) -> tuple[dict[str, str], d
 
 def create_bucket(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """CreateBucket: ``Location`` and ``BucketArn`` from the headers."""
-    result = _s3.create_bucket(
-        state,
-        bucket_of(req),
-        client_region=req.region,
-        location_constraint=location_constraint(req),
-    )
-    bucket = result.bucket
-    return s3_reply(
-        state,
-        model,
-        200,
-        headers={
-            "Location": _s3.bucket_location(bucket),
-            "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
-        },
-    )
+    bucket = codec.call_create_bucket(state, req).bucket
+    return s3_reply(state, model, 200, headers=codec.create_bucket_headers(bucket))
 
 
 def head_bucket(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """HeadBucket: the region headers; a missing bucket is ``{'Code': '404', ...}``."""
-    bucket = _s3.head_bucket(state, bucket_of(req))
-    return s3_reply(
-        state,
-        model,
-        200,
-        xml=True,
-        headers={
-            "x-amz-bucket-arn": f"arn:aws:s3:::{bucket.name}",
-            "x-amz-bucket-region": bucket.region,
-            "x-amz-access-point-alias": "false",
-        },
-    )
+    bucket = codec.call_head_bucket(state, req)
+    return s3_reply(state, model, 200, xml=True, headers=codec.head_bucket_headers(bucket))
 
 
 def delete_bucket(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """DeleteBucket: 204, metadata only."""
-    _s3.delete_bucket(state, bucket_of(req))
+    codec.call_delete_bucket(state, req)
     return s3_reply(state, model, 204)
 
 
 # ------------------------------------------------------------------------------------- uploads
 
 
-def _meta(headers: Mapping[str, str]) -> dict[str, str]:
-    return {k[len("x-amz-meta-") :]: v for k, v in headers.items() if k.startswith("x-amz-meta-")}
-
-
 def create_multipart_upload(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """CreateMultipartUpload: ``Bucket``, ``Key``, ``UploadId``; SSE and checksum headers."""
-    bucket, key = bucket_of(req), key_of(req)
-    _xml_safe([bucket, key])  # checked before the upload exists
-    h = req.headers
-    upload = _s3.create_multipart_upload(
-        state,
-        bucket,
-        key,
-        checksum_algorithm=h.get("x-amz-checksum-algorithm"),
-        checksum_type=h.get("x-amz-checksum-type"),
-        storage_class=h.get("x-amz-storage-class"),
-        content_type=h.get("content-type"),
-        metadata=_meta(h),
-    )
-    headers = dict(_SSE)
-    if upload.checksum_algorithm:
-        headers["x-amz-checksum-algorithm"] = upload.checksum_algorithm
-    if upload.checksum_type:
-        headers["x-amz-checksum-type"] = upload.checksum_type
+    _xml_safe([bucket_of(req), key_of(req)])  # checked before the upload exists
+    upload = codec.call_create_multipart_upload(state, req)
     return s3_reply(
         state,
         model,
         200,
-        headers=headers,
+        headers=codec.create_multipart_upload_headers(upload),
         xml=True,
         body={"Bucket": upload.bucket, "Key": upload.key, "UploadId": upload.upload_id},
     )
@@ -154,34 +102,15 @@ def create_multipart_upload(state: MpuState, req: WireRequest, model: Any) -> Pa
 
 def upload_part(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """UploadPart: ``ETag`` and the checksums sent, from the headers."""
-    body, checksums = part_body(req)
-    part = _s3.upload_part(
-        state,
-        bucket_of(req),
-        key_of(req),
-        req.query.get("uploadId", ""),
-        req.query.get("partNumber"),
-        body,
-        checksums=checksums,
-    )
-    headers = dict(_SSE)
-    headers["ETag"] = part.etag
-    for algorithm, value in part.checksums.items():
-        headers[checksum_header(algorithm)] = value
-    return s3_reply(state, model, 200, headers=headers)
-
-
-def _object_location(req: WireRequest) -> str:
-    parts = urlsplit(req.url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    part = codec.call_upload_part(state, req)
+    return s3_reply(state, model, 200, headers=codec.upload_part_headers(part))
 
 
 def complete_multipart_upload(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """CompleteMultipartUpload: ``Location``, ``Bucket``, ``Key``, ``ETag``, checksums."""
     bucket, key, upload_id = bucket_of(req), key_of(req), req.query.get("uploadId", "")
-    sent = header_checksums(req.headers)
     # Every string the result may echo, checked before the upload is completed.
-    texts = [bucket, key, *sent.values()]
+    texts = [bucket, key, *header_checksums(req.headers).values()]
     with state.lock:
         b = state.buckets.get(bucket)
         if b is not None:
@@ -193,35 +122,14 @@ def complete_multipart_upload(state: MpuState, req: WireRequest, model: Any) -> 
                 texts += [done.checksum_algorithm or "", done.checksum_type or ""]
                 texts += [done.checksum or ""]
     _xml_safe(texts)
-    parts, malformed = complete_parts(req)
-    result = _s3.complete_multipart_upload(
-        state,
-        bucket,
-        key,
-        upload_id,
-        parts,
-        malformed=malformed,
-        checksum_type=req.headers.get("x-amz-checksum-type"),
-        checksums=sent,
-        mpu_object_size=req.headers.get("x-amz-mp-object-size"),
-    )
-    obj = result.object
-    body: dict[str, Any] = {
-        "Location": _object_location(req),
-        "Bucket": obj.bucket,
-        "Key": obj.key,
-        "ETag": obj.etag,
-    }
-    if result.checksum_algorithm and result.checksum:
-        body["Checksum" + result.checksum_algorithm] = result.checksum
-    if result.checksum_type:
-        body["ChecksumType"] = result.checksum_type
+    result = codec.call_complete_multipart_upload(state, req)
+    body: dict[str, Any] = dict(codec.complete_multipart_upload_fields(req, result))
     return s3_reply(state, model, 200, headers=_SSE, xml=True, body=body)
 
 
 def abort_multipart_upload(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """AbortMultipartUpload: 204, metadata only."""
-    _s3.abort_multipart_upload(state, bucket_of(req), key_of(req), req.query.get("uploadId", ""))
+    codec.call_abort_multipart_upload(state, req)
     return s3_reply(state, model, 204)
 
 
@@ -251,17 +159,7 @@ def _in_order(members: Any, order: tuple[str, ...]) -> bool:
 
 def list_multipart_uploads(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """ListMultipartUploads: one page, markers and keys URL-encoded under ``EncodingType``."""
-    q = req.query
-    r = _s3.list_multipart_uploads(
-        state,
-        bucket_of(req),
-        prefix=q.get("prefix"),
-        delimiter=q.get("delimiter"),
-        key_marker=q.get("key-marker"),
-        upload_id_marker=q.get("upload-id-marker"),
-        max_uploads=q.get("max-uploads"),
-        encoding_type=q.get("encoding-type"),
-    )
+    r = codec.call_list_multipart_uploads(state, req)
     enc: Callable[[str], str] = _s3.url_encode if r.encoding_type is not None else _same
     shape = model.output_shape
     upload_shape = shape.members["Uploads"].member
@@ -337,15 +235,7 @@ _PART_ORDER = ("PartNumber", "LastModified", "ETag", "Size")
 
 def list_parts(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """ListParts: one page of parts, ascending part number."""
-    q = req.query
-    r = _s3.list_parts(
-        state,
-        bucket_of(req),
-        key_of(req),
-        q.get("uploadId", ""),
-        max_parts=q.get("max-parts"),
-        part_number_marker=q.get("part-number-marker"),
-    )
+    r = codec.call_list_parts(state, req)
     u = r.upload
     shape = model.output_shape
     owner, initiator = _principals(shape, r.owner)
