@@ -43,7 +43,7 @@ from ._codec_glacier import HANDLERS as GLACIER_HANDLERS
 from ._codec_s3 import HANDLERS as S3_HANDLERS
 from ._wire import Handler, WireRequest
 
-__all__ = ["SERVED", "attach", "install", "is_installed"]
+__all__ = ["SERVED", "attach", "install"]
 
 #: Every operation mockmpu answers, keyed by (service id, operation name).
 SERVED: dict[tuple[str, str], Handler] = {
@@ -185,9 +185,11 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         # The same handler reached twice (builtin and attach()): answer once.
         return answered[1]
     service, operation = _operation(event_name)
+    if handle.lets_through(service, operation):
+        return None
     handler = SERVED.get((service, operation))
-    if handler is None or handle.lets_through(service, operation):
-        if handle.lets_through(service, operation) or _moto_active():
+    if handler is None:
+        if _moto_active():  # moto answers what mockmpu does not serve: allowed
             return None
         raise handle.unmocked_call(service, operation, context.get(_CALLER_PARAMS) or {})
     wire = _wire_request(request, context, service, operation)
@@ -218,10 +220,6 @@ _HANDLERS = (
     ("choose-signer", _choose_signer),
     ("before-send", _before_send),
 )
-
-
-def is_installed() -> bool:
-    return _installed
 
 
 def _ensure_attached(client: Any) -> None:
