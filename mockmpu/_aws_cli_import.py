@@ -337,20 +337,26 @@ def _create_s3_uploads(
         return created
 
 
-def _s3_parts(
-    state: MpuState, bucket: str, doc: Mapping[str, Any], upload_id: str | None
-) -> Upload:
-    _check_keys(doc, _S3_PARTS_KEYS, "the output")
-    listed_id = _optional(doc, "UploadId", "the output")
+def _parts_upload_id(doc: Mapping[str, Any], field: str, upload_id: str | None) -> str:
+    """The upload a list-parts output belongs to: ``upload_id=``, checked against ``field``."""
+    listed_id = _optional(doc, field, "the output")
     if upload_id is None:
         if listed_id is None:
             raise MockmpuError(
                 "This list-parts output does not name its upload (the CLI's paginated output "
-                "leaves UploadId out); pass upload_id= with the id given to --upload-id."
+                f"leaves {field} out); pass upload_id= with the id given to --upload-id."
             )
-        upload_id = listed_id
-    elif listed_id is not None and listed_id != upload_id:
-        raise _Bad(f"UploadId is {listed_id!r}, not the upload_id= {upload_id!r}")
+        return listed_id
+    if listed_id is not None and listed_id != upload_id:
+        raise _Bad(f"{field} is {listed_id!r}, not the upload_id= {upload_id!r}")
+    return upload_id
+
+
+def _s3_parts(
+    state: MpuState, bucket: str, doc: Mapping[str, Any], upload_id: str | None
+) -> Upload:
+    _check_keys(doc, _S3_PARTS_KEYS, "the output")
+    upload_id = _parts_upload_id(doc, "UploadId", upload_id)
     listed_bucket = _optional(doc, "Bucket", "the output")
     if listed_bucket is not None and listed_bucket != bucket:
         raise _Bad(f"Bucket is {listed_bucket!r}, not {bucket!r}")
@@ -568,16 +574,7 @@ def _glacier_parts(
     upload_id: str | None,
 ) -> GlacierUpload:
     _check_keys(doc, _GLACIER_PARTS_KEYS, "the output")
-    listed_id = _optional(doc, "MultipartUploadId", "the output")
-    if upload_id is None:
-        if listed_id is None:
-            raise MockmpuError(
-                "This list-parts output does not name its upload (the CLI's paginated output "
-                "leaves MultipartUploadId out); pass upload_id= with the id given to --upload-id."
-            )
-        upload_id = listed_id
-    elif listed_id is not None and listed_id != upload_id:
-        raise _Bad(f"MultipartUploadId is {listed_id!r}, not the upload_id= {upload_id!r}")
+    upload_id = _parts_upload_id(doc, "MultipartUploadId", upload_id)
     # --no-paginate output (and older CLIs) carry the whole upload: it can be created from it.
     header: _GlacierUpload | None = None
     if doc.get("PartSizeInBytes") is not None and doc.get("CreationDate") is not None:
