@@ -28,7 +28,6 @@ import inspect
 import io
 import sys
 import threading
-import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -53,7 +52,6 @@ SERVED: dict[tuple[str, str], Handler] = {
 
 _PARAMS = "mockmpu.params"
 _CALLER_PARAMS = "mockmpu.caller_params"
-_ANSWERED = "mockmpu.answered"
 _ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
 _thread = threading.local()
@@ -180,10 +178,6 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     if handle is None:
         return None
     context = _request_context(request)
-    answered = context.get(_ANSWERED)
-    if answered is not None and answered[0]() is request:
-        # The same handler reached twice (builtin and attach()): answer once.
-        return answered[1]
     service, operation = _operation(event_name)
     if handle.lets_through(service, operation):
         return None
@@ -194,11 +188,8 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         raise handle.unmocked_call(service, operation, context.get(_CALLER_PARAMS) or {})
     wire = _wire_request(request, context, service, operation)
     reply = handle.serve(handler, wire, context.get(_CALLER_PARAMS) or {})
-    response = AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
-    # A weak reference: the context hangs off the request, and a strong one would make a cycle
-    # that keeps the request body (a 5 MiB part) alive until the cyclic GC happens to run.
-    context[_ANSWERED] = (weakref.ref(request), response)
-    return response
+    # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.
+    return AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
 
 
 def _before_call(
