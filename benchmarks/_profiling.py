@@ -9,7 +9,7 @@ botocore's parser) is charged to that component:
 - mockmpu hook glue: the ``provide-client-params``, ``before-parameter-build`` and
   ``choose-signer`` handlers and the ``_make_api_call`` wrapper's own time;
 - mockmpu ``before-send``: building the ``WireRequest`` (which reads the request body), then
-  the codec handler, split into request decoding (``_codec_s3_request``), the semantics
+  the codec handler, split into request decoding (``s3/request.py``), the semantics
   (``_s3*``/``_glacier``), the rendering library (``xmltodict.unparse``/``json``), the response
   headers (ids, ``Date``) and the codec's own document building; then the rest (serving, the
   fault layer, recording the call, building the ``AWSResponse``);
@@ -32,8 +32,8 @@ __all__ = ["Breakdown", "profile_call"]
 
 FuncKey = tuple[str, int, str]
 
-_REQUEST = ("mockmpu/_codec_s3_request.py",)
-_CODEC = ("mockmpu/_codec_s3.py", "mockmpu/_codec_glacier.py", *_REQUEST)
+_REQUEST = ("mockmpu/s3/request.py",)
+_CODEC = ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py", *_REQUEST)
 _SEMANTICS = (
     "mockmpu/_s3.py",
     "mockmpu/_s3_listing.py",
@@ -138,7 +138,7 @@ def profile_call(
         exit()
     stats: dict[FuncKey, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
     total = sum(v[2] for v in stats.values())
-    hook = "mockmpu/_hook.py"
+    hook = "mockmpu/transports/botocore.py"
     before_send = _cumulative(stats, lambda k: _is(k, hook, "_before_send"))
     glue = _cumulative(
         stats,
@@ -152,7 +152,7 @@ def profile_call(
     handler = _crossing(
         stats,
         lambda k: (
-            _in(k, ("mockmpu/_codec_s3.py", "mockmpu/_codec_glacier.py")) and k[2] == "handler"
+            _in(k, ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py")) and k[2] == "handler"
         ),
         lambda k: True,
     )
@@ -161,8 +161,8 @@ def profile_call(
     headers = _cumulative(
         stats,
         lambda k: (
-            _is(k, "mockmpu/_codec_s3.py", "_response")
-            or _is(k, "mockmpu/_codec_glacier.py", "_base_headers")
+            _is(k, "mockmpu/s3/codec.py", "_response")
+            or _is(k, "mockmpu/glacier/codec.py", "_base_headers")
         ),
     )
     parse = _crossing(

@@ -7,13 +7,13 @@ private.
 
 from __future__ import annotations
 
-from . import scenarios
-from ._calls import BodySummary, Call, CallList
-from ._errors import MockmpuError, UnmockedCallError
-from ._faults import Faults, InjectedFault, ListingLoopError
-from ._mock import MpuMock, mock_mpu
-from ._scenario import Scenario
-from ._state import Clock, MpuState
+from mockmpu import scenarios
+from mockmpu.core.calls import BodySummary, Call, CallList
+from mockmpu.core.errors import MockmpuError, UnmockedCallError
+from mockmpu.core.state import Clock, MpuState
+from mockmpu.faults import Faults, InjectedFault, ListingLoopError
+from mockmpu.mock import MpuMock, mock_mpu
+from mockmpu.scenarios.base import Scenario
 
 __all__ = [
     "BodySummary",

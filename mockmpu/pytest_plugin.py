@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from ._mock import MpuMock
-from ._scenario import Scenario, as_scenarios
+from mockmpu.mock import MpuMock
+from mockmpu.scenarios.base import Scenario, as_scenarios
 
 __all__ = ["mpu_mock_fixture", "mpu_scenario_fixture"]
 

@@ -16,7 +16,8 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 import mockmpu
-from mockmpu import MockmpuError, MpuMock, UnmockedCallError, _activation, mock_mpu
+from mockmpu import MockmpuError, MpuMock, UnmockedCallError, mock_mpu
+from mockmpu.core import activation as _activation
 
 MiB = 1024 * 1024
 

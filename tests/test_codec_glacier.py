@@ -17,11 +17,11 @@ import pytest
 from botocore.awsrequest import HeadersDict
 from botocore.utils import calculate_tree_hash
 
-from mockmpu import _glacier as g
-from mockmpu._codec_glacier import HANDLERS, iso_date, render_marker
-from mockmpu._glacier_view import GlacierView
-from mockmpu._state import MpuState
-from mockmpu._wire import WireRequest, WireResponse
+from mockmpu.core.state import MpuState
+from mockmpu.core.wire import WireRequest, WireResponse
+from mockmpu.glacier import semantics as g
+from mockmpu.glacier.codec import HANDLERS, iso_date, render_marker
+from mockmpu.glacier.view import GlacierView
 
 MIB = 1024 * 1024
 ACCOUNT = "123456789012"
@@ -404,7 +404,7 @@ def test_handlers_never_raise_on_garbage(state: MpuState, operation: str) -> Non
 def test_cached_upload_elements_give_the_bytes_json_dumps_gives(
     state: MpuState, style: g.EndMarker
 ) -> None:
-    from mockmpu._codec_glacier import _upload_element
+    from mockmpu.glacier.codec import _upload_element
 
     view = GlacierView(state)
     uploads = [view.initiate_multipart_upload("v", description=f"d{i}") for i in range(3)]

@@ -20,12 +20,12 @@ import xmltodict
 from botocore.awsrequest import HeadersDict
 from botocore.serialize import create_serializer
 
-from mockmpu import _s3
-from mockmpu._codec_s3 import HANDLERS, NAMESPACE
-from mockmpu._codec_s3_request import decode_aws_chunked
-from mockmpu._errors import ServiceError
-from mockmpu._state import IdFactory, MpuState
-from mockmpu._wire import WireRequest, WireResponse
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import IdFactory, MpuState
+from mockmpu.core.wire import WireRequest, WireResponse
+from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.codec import HANDLERS, NAMESPACE
+from mockmpu.s3.request import decode_aws_chunked
 
 T0 = datetime(2010, 11, 10, 20, 48, 33, 123456, tzinfo=timezone.utc)
 MODEL = botocore.session.get_session().get_service_model("s3")

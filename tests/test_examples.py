@@ -49,7 +49,7 @@ def _arrange(mpu: MpuMock, now: datetime) -> None:
 
 @mock_mpu
 def test_aborts_exactly_the_stale_uploads_with_the_decorator(capsys: Any) -> None:
-    from mockmpu import _activation
+    from mockmpu.core import activation as _activation
 
     mpu = _activation.current()
     assert mpu is not None
@@ -103,7 +103,7 @@ def test_missing_bucket_is_reported_by_botocore(mpu_mock: MpuMock) -> None:
 
 
 def test_demo_runs_and_shows_the_naive_loops_missing_uploads(capsys: Any) -> None:
-    from mockmpu._demo import main
+    from mockmpu.cli import main
 
     assert main(["demo"]) == 0
     out = capsys.readouterr().out

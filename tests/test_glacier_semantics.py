@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockmpu import MockmpuError
-from mockmpu import _glacier as g
-from mockmpu._errors import ServiceError
-from mockmpu._glacier_view import GlacierView
-from mockmpu._state import MpuState
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import MpuState
+from mockmpu.glacier import semantics as g
+from mockmpu.glacier.view import GlacierView
 
 MIB = 1024 * 1024
 ACCOUNT = "123456789012"
@@ -931,14 +931,14 @@ def test_not_found_comes_before_parameter_checks(state: MpuState) -> None:
     assert error.status == 404
 
 
-@pytest.mark.parametrize("module", ["_glacier", "_glacier_view"])
+@pytest.mark.parametrize("module", ["glacier/semantics", "glacier/view"])
 def test_semantics_and_view_import_no_botocore(module: str) -> None:
     import ast
     from pathlib import Path
 
     import mockmpu
 
-    source = Path(mockmpu.__file__).with_name(f"{module}.py").read_text()
+    source = (Path(mockmpu.__file__).parent / f"{module}.py").read_text()
     imported = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):

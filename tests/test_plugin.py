@@ -27,7 +27,7 @@ def test_marker_options_closest_wins_and_marker_alone_activates(pytester: pytest
     pytester.makepyfile(
         """
         import pytest
-        from mockmpu import _activation
+        from mockmpu.core import activation as _activation
 
         pytestmark = pytest.mark.mpu_mock(seed=1, account_id="111111111111")
 

@@ -17,8 +17,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockmpu import _s3
-from mockmpu._state import MpuState, Upload
+from mockmpu.core.state import MpuState, Upload
+from mockmpu.s3 import semantics as _s3
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from mockmpu import _s3
-from mockmpu._errors import ServiceError
-from mockmpu._state import MpuState, Upload
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import MpuState, Upload
+from mockmpu.s3 import semantics as _s3
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 NO_SUCH_UPLOAD = (

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from mockmpu import MockmpuError
-from mockmpu._s3_view import DEFAULT_PART_SIZE, S3View
-from mockmpu._state import MpuState
+from mockmpu.core.state import MpuState
+from mockmpu.s3.view import DEFAULT_PART_SIZE, S3View
 
 T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
 ZERO_5MIB_MD5 = hashlib.md5(bytes(DEFAULT_PART_SIZE)).hexdigest()

@@ -14,10 +14,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mockmpu import MockmpuError, MpuMock, MpuState, Scenario, mock_mpu, scenarios
-from mockmpu._activation import current
-from mockmpu._demo import _load_example
-from mockmpu._demo import main as cli
-from mockmpu._scenario_clients import (
+from mockmpu.cli import _load_example
+from mockmpu.cli import main as cli
+from mockmpu.core.activation import current
+from mockmpu.scenarios.clients import (
     ROWS,
     abort,
     expected_pairs,

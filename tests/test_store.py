@@ -18,7 +18,9 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.utils import calculate_tree_hash
 
-from mockmpu import Clock, MockmpuError, MpuMock, MpuState, _state, _store, mock_mpu
+from mockmpu import Clock, MockmpuError, MpuMock, MpuState, mock_mpu
+from mockmpu.core import state as _state
+from mockmpu.scenarios import store as _store
 
 T0 = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=timezone.utc)
 MIB = 1024 * 1024
@@ -664,7 +666,7 @@ def test_s3_import_into_an_existing_bucket_is_all_or_nothing() -> None:
     ],
 )
 def test_cli_timestamps_are_read_in_utc(text: Any, expected: datetime) -> None:
-    from mockmpu._aws_cli_import import parse_cli_time
+    from mockmpu.scenarios.aws_cli import parse_cli_time
 
     parsed = parse_cli_time(text)
     assert parsed == expected

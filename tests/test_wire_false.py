@@ -38,9 +38,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockmpu import MockmpuError, MpuMock, mock_mpu, scenarios
-from mockmpu import _parsed as parsed_path
-from mockmpu._hook import SERVED
-from mockmpu._store import dumps_state
+from mockmpu.core import parsed as parsed_path
+from mockmpu.scenarios.store import dumps_state
+from mockmpu.transports.botocore import SERVED
 
 T0 = datetime(2024, 3, 1, 12, 30, 15, 654321, tzinfo=timezone.utc)  # the wire drops the µs
 MiB = 1024 * 1024
@@ -1112,8 +1112,8 @@ def test_errors_botocore_may_retry_go_through_the_wire_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Whatever the semantics answer: a 5xx here, which botocore's retry handler retries."""
-    from mockmpu import _s3
-    from mockmpu._errors import ServiceError
+    from mockmpu.core.errors import ServiceError
+    from mockmpu.s3 import semantics as _s3
 
     def broken(state: Any, name: str) -> Any:
         raise ServiceError("InternalError", "We encountered an internal error.", 500)
@@ -1263,7 +1263,7 @@ def test_a_custom_timestamp_parser_is_followed(monkeypatch: pytest.MonkeyPatch) 
 )
 @settings(max_examples=200, deadline=None)
 def test_timestamps_are_what_botocores_parser_returns(when: datetime) -> None:
-    from mockmpu._codec_s3 import timestamp
+    from mockmpu.s3.codec import timestamp
 
     convert = parsed_path.timestamp_converter()
     try:
@@ -1473,7 +1473,7 @@ def test_the_decorator_keeps_wire_false_for_each_call() -> None:
 
 
 def _current() -> MpuMock:
-    from mockmpu import _activation
+    from mockmpu.core import activation as _activation
 
     handle = _activation.current()
     assert handle is not None

@@ -26,12 +26,12 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from ._calls import format_operation, parse_operation_ref
-from ._errors import MockmpuError, ServiceError
+from mockmpu.core.calls import format_operation, parse_operation_ref
+from mockmpu.core.errors import MockmpuError, ServiceError
 
 if TYPE_CHECKING:
-    from ._state import MpuState
-    from ._wire import Handler, WireRequest, WireResponse
+    from mockmpu.core.state import MpuState
+    from mockmpu.core.wire import Handler, WireRequest, WireResponse
 
     #: (source, wire name, API name) of one field of a listing position.
     _Field = tuple[str, str, str]
@@ -458,10 +458,10 @@ class Faults:
             return None
         error = ServiceError(chosen.code, chosen.message, chosen.status, sender=chosen.sender)
         if chosen.service == "s3":
-            from ._codec_s3 import render_error as render_s3_error
+            from mockmpu.s3.codec import render_error as render_s3_error
 
             return render_s3_error(self._state, error, head=request.method.upper() == "HEAD")
-        from ._codec_glacier import render_error as render_glacier_error
+        from mockmpu.glacier.codec import render_error as render_glacier_error
 
         return render_glacier_error(self._state, error)
 
@@ -487,7 +487,7 @@ class Faults:
 
 
 def _served_operation(ref: str) -> tuple[str, str]:
-    from ._hook import SERVED
+    from mockmpu.transports.botocore import SERVED
 
     service, op = parse_operation_ref(ref)
     if (service, op) in SERVED:
@@ -541,7 +541,7 @@ def _position(state: MpuState, request: WireRequest) -> _Position:
 
 
 def _loop_message(request: WireRequest, position: _Position, count: int, limit: int) -> str:
-    from ._mock import _describe
+    from mockmpu.mock import _describe
 
     described = _describe(request.service, request.operation, dict(position[3]))
     return (

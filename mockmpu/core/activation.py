@@ -10,10 +10,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from ._errors import MockmpuError
+from mockmpu.core.errors import MockmpuError
 
 if TYPE_CHECKING:
-    from ._mock import MpuMock
+    from mockmpu.mock import MpuMock
 
 __all__ = ["current", "has_active", "is_active", "pop", "push"]
 

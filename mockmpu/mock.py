@@ -13,18 +13,18 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast, overload
 
 import wrapt
 
-from . import _activation
-from ._calls import Call, CallList, format_operation, parse_operation_ref
-from ._errors import MockmpuError, UnmockedCallError
-from ._faults import DEFAULT_LOOP_GUARD, Faults
-from ._glacier_view import GlacierView
-from ._s3_view import S3View
-from ._scenario import Scenario, as_scenarios
-from ._state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
+from mockmpu.core import activation as _activation
+from mockmpu.core.calls import Call, CallList, format_operation, parse_operation_ref
+from mockmpu.core.errors import MockmpuError, UnmockedCallError
+from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
+from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
+from mockmpu.glacier.view import GlacierView
+from mockmpu.s3.view import S3View
+from mockmpu.scenarios.base import Scenario, as_scenarios
 
 if TYPE_CHECKING:
-    from ._parsed import ParsedReply
-    from ._wire import Handler, WireRequest, WireResponse
+    from mockmpu.core.parsed import ParsedReply
+    from mockmpu.core.wire import Handler, WireRequest, WireResponse
 
 __all__ = ["MpuMock", "mock_mpu"]
 
@@ -48,7 +48,7 @@ def _describe(service: str, operation: str, params: Mapping[str, Any]) -> str:
 
 
 def _served_summary() -> str:
-    from ._hook import SERVED
+    from mockmpu.transports.botocore import SERVED
 
     by_service: dict[str, list[str]] = {}
     for service, operation in SERVED:
@@ -158,7 +158,7 @@ class MpuMock:
 
     def start(self) -> MpuMock:
         """Activate this mock (innermost wins); return it."""
-        from . import _hook
+        from mockmpu.transports import botocore as _hook
 
         _hook.install()
         _activation.push(self)
@@ -222,7 +222,7 @@ class MpuMock:
         instant of the save); ``mpu.calls``, ``mpu.unmocked``, ``mpu.faults`` and the other
         handle options belong to the handle and are not saved.
         """
-        from ._store import save_state
+        from mockmpu.scenarios.store import save_state
 
         save_state(self.state, path)
 
@@ -318,7 +318,7 @@ class MpuMock:
 
     def lets_through(self, service: str, operation: str) -> bool:
         """True if this call should go on to botocore's normal path (or another mock)."""
-        from ._hook import SERVED
+        from mockmpu.transports.botocore import SERVED
 
         if (service, operation) in self._passthrough or (service, "*") in self._passthrough:
             return True
@@ -406,7 +406,7 @@ class MpuMock:
         mock is active, whenever it was created. Useful for a session whose emitter you pass on
         to code that builds clients in unusual ways. Idempotent.
         """
-        from . import _hook
+        from mockmpu.transports import botocore as _hook
 
         _hook.attach(client)
         return client
@@ -417,7 +417,7 @@ def _resolve_state(state: MpuState | str | os.PathLike[str]) -> MpuState:
     if isinstance(state, MpuState):
         return state
     if isinstance(state, (str, os.PathLike)):
-        from ._store import load_state
+        from mockmpu.scenarios.store import load_state
 
         return load_state(state)
     raise MockmpuError(

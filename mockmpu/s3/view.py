@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Callable, TypeVar
 
-from . import _s3
-from ._errors import MockmpuError, ServiceError
-from ._state import Bucket, CompletedObject, MpuState, Part, Upload
+from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.state import Bucket, CompletedObject, MpuState, Part, Upload
+from mockmpu.s3 import semantics as _s3
 
 __all__ = ["DEFAULT_PART_SIZE", "S3View"]
 
@@ -205,7 +205,7 @@ class S3View:
         Not modelled: ``Owner`` / ``Initiator`` (the mock lists its own account's principal),
         ``AbortDate``, part bodies, keys printed by ``--encoding-type url`` in paginated output.
         """
-        from ._aws_cli_import import import_s3
+        from mockmpu.scenarios.aws_cli import import_s3
 
         return import_s3(self.state, bucket, source, region=region, upload_id=upload_id)
 

@@ -20,7 +20,7 @@ def parse_operation_ref(ref: str) -> tuple[str, str]:
     """Split ``"s3:ListParts"`` (or ``"s3:*"``) into ``("s3", "ListParts")``."""
     service, sep, operation = ref.partition(":")
     if not sep or not service or not operation:
-        from ._errors import MockmpuError
+        from mockmpu.core.errors import MockmpuError
 
         raise MockmpuError(
             f"Operation references are spelled 'service:Operation', e.g. 's3:GetObject' or "

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Union
 
-from ._errors import MockmpuError
-from ._glacier_view import GlacierView
-from ._s3_view import S3View
-from ._state import Clock, ClockSource, GlacierUpload, MpuState, ServerBehaviour, Upload
+from mockmpu.core.errors import MockmpuError
+from mockmpu.core.state import Clock, ClockSource, GlacierUpload, MpuState, ServerBehaviour, Upload
+from mockmpu.glacier.view import GlacierView
+from mockmpu.s3.view import S3View
 
 __all__ = ["KINDS", "Recipe", "Scenario", "Step", "Truth", "UploadRef", "as_scenarios"]
 

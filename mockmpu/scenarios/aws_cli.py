@@ -28,10 +28,11 @@ from datetime import datetime, timezone
 from typing import Any, Callable, TypeVar, Union
 from urllib.parse import unquote_plus
 
-from . import _glacier, _s3
-from ._errors import MockmpuError, ServiceError
-from ._state import DEFAULT_REGION, GlacierUpload, MpuState, Upload
-from ._store import read_source
+from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.state import DEFAULT_REGION, GlacierUpload, MpuState, Upload
+from mockmpu.glacier import semantics as _glacier
+from mockmpu.s3 import semantics as _s3
+from mockmpu.scenarios.store import read_source
 
 __all__ = ["CliSource", "import_glacier", "import_s3", "parse_cli_time"]
 

@@ -29,10 +29,10 @@ from urllib.parse import unquote, urlsplit
 
 from botocore.utils import calculate_tree_hash
 
-from . import _glacier as glacier
-from ._errors import ServiceError
-from ._state import GlacierPart, GlacierUpload, MpuState
-from ._wire import Handler, WireRequest, WireResponse
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import GlacierPart, GlacierUpload, MpuState
+from mockmpu.core.wire import Handler, WireRequest, WireResponse
+from mockmpu.glacier import semantics as glacier
 
 __all__ = [
     "HANDLERS",

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from . import _codec_glacier as codec
-from ._errors import ServiceError
-from ._parsed import ParsedAnswer, ParsedReply, glacier_error_reply, glacier_reply
-from ._state import MpuState
-from ._wire import WireRequest
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.parsed import ParsedAnswer, ParsedReply, glacier_error_reply, glacier_reply
+from mockmpu.core.state import MpuState
+from mockmpu.core.wire import WireRequest
+from mockmpu.glacier import codec
 
 __all__ = ["ANSWERS"]
 

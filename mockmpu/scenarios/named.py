@@ -36,10 +36,10 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from . import _scenario_build as build
-from ._errors import MockmpuError
-from ._scenario import KINDS, Recipe, Scenario, Step, UploadRef
-from ._state import Clock, ClockSource
+from mockmpu.core.errors import MockmpuError
+from mockmpu.core.state import Clock, ClockSource
+from mockmpu.scenarios import build
+from mockmpu.scenarios.base import KINDS, Recipe, Scenario, Step, UploadRef
 
 if TYPE_CHECKING:
     import pytest

@@ -18,14 +18,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Callable
 
-from . import _codec_s3 as codec
-from . import _s3
-from ._codec_s3_request import bucket_of, header_checksums, key_of
-from ._errors import ServiceError
-from ._parsed import ParsedAnswer, ParsedReply, s3_error_reply, s3_reply, timestamp_converter
-from ._parsed import xml_safe as _xml_safe
-from ._state import MpuState
-from ._wire import WireRequest
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.parsed import (
+    ParsedAnswer,
+    ParsedReply,
+    s3_error_reply,
+    s3_reply,
+    timestamp_converter,
+)
+from mockmpu.core.parsed import xml_safe as _xml_safe
+from mockmpu.core.state import MpuState
+from mockmpu.core.wire import WireRequest
+from mockmpu.s3 import codec
+from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.request import bucket_of, header_checksums, key_of
 
 __all__ = ["ANSWERS"]
 

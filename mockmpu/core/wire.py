@@ -10,10 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ._errors import ServiceError
+from mockmpu.core.errors import ServiceError
 
 if TYPE_CHECKING:
-    from ._state import MpuState
+    from mockmpu.core.state import MpuState
 
 __all__ = ["Handler", "WireRequest", "WireResponse"]
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Union
 
-from ._errors import ServiceError
-from ._state import Bucket, MpuState, Upload
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import Bucket, MpuState, Upload
 
 __all__ = [
     "CHECKSUM_ALGORITHMS",

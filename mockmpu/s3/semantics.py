@@ -19,15 +19,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ._errors import MockmpuError, ServiceError
-from ._s3_listing import (
+from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.state import Bucket, CompletedObject, MpuState, Part, Upload
+from mockmpu.s3.listing import (
     ListMultipartUploadsResult,
     ListPartsResult,
     list_multipart_uploads,
     list_parts,
     uploads_in_order,
 )
-from ._s3_rules import (
+from mockmpu.s3.rules import (
     CHECKSUM_ALGORITHMS,
     DEFAULT_REGION,
     INT_RE,
@@ -49,7 +50,6 @@ from ._s3_rules import (
     url_encode,
     verify_part_checksums,
 )
-from ._state import Bucket, CompletedObject, MpuState, Part, Upload
 
 __all__ = [
     "DEFAULT_REGION",

@@ -23,8 +23,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import xmltodict
 
-from . import _s3
-from ._codec_s3_request import (
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import Bucket, MpuState, Part, Upload
+from mockmpu.core.wire import Handler, WireRequest, WireResponse
+from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.request import (
     bucket_of,
     checksum_header,
     complete_parts,
@@ -33,9 +36,6 @@ from ._codec_s3_request import (
     location_constraint,
     part_body,
 )
-from ._errors import ServiceError
-from ._state import Bucket, MpuState, Part, Upload
-from ._wire import Handler, WireRequest, WireResponse
 
 __all__ = [
     "HANDLERS",

@@ -9,8 +9,9 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from ._errors import ServiceError
-from ._s3_rules import (
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.state import Bucket, MpuState, Part, Upload
+from mockmpu.s3.rules import (
     DT_MIN,
     MAX_PAGE,
     Principal,
@@ -23,7 +24,6 @@ from ._s3_rules import (
     parse_int32,
     successor,
 )
-from ._state import Bucket, MpuState, Part, Upload
 
 __all__ = [
     "ListMultipartUploadsResult",

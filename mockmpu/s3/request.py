@@ -14,9 +14,9 @@ from typing import Any
 
 import xmltodict
 
-from ._errors import ServiceError
-from ._s3 import CompletedPartSpec
-from ._wire import WireRequest
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.wire import WireRequest
+from mockmpu.s3.semantics import CompletedPartSpec
 
 __all__ = [
     "bucket_of",

@@ -69,12 +69,12 @@ import botocore.parsers
 from botocore.awsrequest import AWSResponse
 from botocore.httpchecksum import apply_request_checksum
 
-from ._errors import ServiceError
-from ._wire import WireRequest, WireResponse
+from mockmpu.core.errors import ServiceError
+from mockmpu.core.wire import WireRequest, WireResponse
 
 if TYPE_CHECKING:
-    from ._mock import MpuMock
-    from ._state import MpuState
+    from mockmpu.core.state import MpuState
+    from mockmpu.mock import MpuMock
 
 __all__ = [
     "ParsedAnswer",
@@ -146,8 +146,8 @@ def answers() -> dict[tuple[str, str], ParsedAnswer]:
     """Every operation the dict path answers, keyed by (service id, operation name)."""
     global _answers
     if _answers is None:
-        from ._parsed_glacier import ANSWERS as GLACIER
-        from ._parsed_s3 import ANSWERS as S3
+        from mockmpu.glacier.parsed import ANSWERS as GLACIER
+        from mockmpu.s3.parsed import ANSWERS as S3
 
         _answers = {
             **{("s3", op): a for op, a in S3.items()},
@@ -336,7 +336,7 @@ def timestamp_converter() -> Callable[[datetime], datetime]:
             tz = _tz_cache.setdefault(key, _zulu_tzinfo(parser))
 
     def exact(value: datetime) -> datetime:
-        from ._codec_s3 import timestamp
+        from mockmpu.s3.codec import timestamp
 
         try:
             parsed = parser(timestamp(value))

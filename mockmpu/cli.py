@@ -99,7 +99,7 @@ def main(argv: Sequence[str] = ()) -> int:
         return 2
     import boto3
 
-    from . import mock_mpu
+    from mockmpu import mock_mpu
 
     # Explicit dummy credentials: mockmpu answers unsigned and needs none, but botocore looks
     # for credentials when a client is created, and on a machine without any it would ask the
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] = ()) -> int:
 
 
 def _scenario_list() -> str:
-    from . import scenarios
+    from mockmpu import scenarios
 
     every = scenarios.catalog()
     width = max(len(s.name) for s in every)
@@ -156,8 +156,8 @@ def _scenario_list() -> str:
 
 def _example_rows() -> dict[str, list[Any]]:
     """Rows for the bundled examples, by scenario name (empty outside a source checkout)."""
-    from ._s3_view import DEFAULT_PART_SIZE
-    from ._scenario_clients import Row, stale_pairs
+    from mockmpu.s3.view import DEFAULT_PART_SIZE
+    from mockmpu.scenarios.clients import Row, stale_pairs
 
     rows: dict[str, list[Any]] = {}
     stale = _load_example("abort_stale_uploads")
@@ -214,8 +214,8 @@ def _scenario_rows(session: Any) -> list[tuple[str, str, str, str, str]]:
     on a scenario with AWS's behaviour: botocore's parser dominates the demo's time), then the
     bundled examples.
     """
-    from . import mock_mpu, scenarios
-    from ._scenario_clients import ROWS, run, verdict
+    from mockmpu import mock_mpu, scenarios
+    from mockmpu.scenarios.clients import ROWS, run, verdict
 
     clients = {"s3": session.client("s3"), "glacier": session.client("glacier")}
     extra = _example_rows()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Union
 
-from ._errors import MockmpuError
+from mockmpu.core.errors import MockmpuError
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",

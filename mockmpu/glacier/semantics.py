@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
 
-from ._errors import MockmpuError, ServiceError
-from ._state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
+from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
 
 __all__ = [
     "DEFAULT_LISTING",

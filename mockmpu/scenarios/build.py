@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
-from . import _glacier, _s3
-from ._errors import MockmpuError, ServiceError
-from ._glacier_view import GlacierView
-from ._s3_view import S3View
-from ._scenario import Step, Truth
-from ._state import DEFAULT_REGION, GlacierUpload, MpuState, Upload
+from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.state import DEFAULT_REGION, GlacierUpload, MpuState, Upload
+from mockmpu.glacier import semantics as _glacier
+from mockmpu.glacier.view import GlacierView
+from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.view import S3View
+from mockmpu.scenarios.base import Step, Truth
 
 __all__ = [
     "check_older_than",

@@ -36,11 +36,11 @@ import botocore
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.client import BaseClient
 
-from . import _activation
-from ._calls import BodySummary
-from ._codec_glacier import HANDLERS as GLACIER_HANDLERS
-from ._codec_s3 import HANDLERS as S3_HANDLERS
-from ._wire import Handler, WireRequest
+from mockmpu.core import activation as _activation
+from mockmpu.core.calls import BodySummary
+from mockmpu.core.wire import Handler, WireRequest
+from mockmpu.glacier.codec import HANDLERS as GLACIER_HANDLERS
+from mockmpu.s3.codec import HANDLERS as S3_HANDLERS
 
 __all__ = ["SERVED", "attach", "install"]
 
@@ -200,7 +200,7 @@ def _before_call(
     handle = _activation.current()
     if handle is None or handle.wire:
         return None
-    from ._parsed import before_call
+    from mockmpu.core.parsed import before_call
 
     return before_call(handle, event_name, params, context, model)
 
@@ -269,7 +269,7 @@ def attach(target: Any) -> None:
     """Register the handlers on one existing client, resource or session (idempotent)."""
     emitter = _emitter_of(target)
     if emitter is None:
-        from ._errors import MockmpuError
+        from mockmpu.core.errors import MockmpuError
 
         raise MockmpuError(
             "attach() takes a botocore/boto3 client, a boto3 resource, a boto3.Session or a "

@@ -37,8 +37,8 @@ from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
-from ._errors import MockmpuError
-from ._state import (
+from mockmpu.core.errors import MockmpuError
+from mockmpu.core.state import (
     Archive,
     Bucket,
     CompletedObject,

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from . import _glacier as glacier
-from ._errors import MockmpuError, ServiceError
-from ._state import DEFAULT_REGION, Archive, GlacierPart, GlacierUpload, MpuState, Vault
+from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.state import DEFAULT_REGION, Archive, GlacierPart, GlacierUpload, MpuState, Vault
+from mockmpu.glacier import semantics as glacier
 
 __all__ = ["MIB", "GlacierView"]
 
@@ -282,7 +282,7 @@ class GlacierView:
 
         Not modelled: part bodies (archives completed from imported parts have no bytes).
         """
-        from ._aws_cli_import import import_glacier
+        from mockmpu.scenarios.aws_cli import import_glacier
 
         return import_glacier(
             self.state,

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 from urllib.parse import unquote_plus
 
-from ._s3_view import S3View
-from ._scenario import Scenario
+from mockmpu.s3.view import S3View
+from mockmpu.scenarios.base import Scenario
 
 __all__ = [
     "MAX_REQUESTS",

@@ -1,0 +1,1 @@
+"""mockmpu.core: see mockmpu/ARCHITECTURE.md."""

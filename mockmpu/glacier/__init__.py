@@ -1,0 +1,1 @@
+"""mockmpu.glacier: see mockmpu/ARCHITECTURE.md."""

@@ -1,0 +1,1 @@
+"""mockmpu.s3: see mockmpu/ARCHITECTURE.md."""

@@ -1,0 +1,1 @@
+"""mockmpu.transports: see mockmpu/ARCHITECTURE.md."""
