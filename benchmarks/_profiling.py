@@ -35,10 +35,10 @@ FuncKey = tuple[str, int, str]
 _REQUEST = ("mockmpu/s3/request.py",)
 _CODEC = ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py", *_REQUEST)
 _SEMANTICS = (
-    "mockmpu/_s3.py",
-    "mockmpu/_s3_listing.py",
-    "mockmpu/_s3_rules.py",
-    "mockmpu/_glacier.py",
+    "mockmpu/s3/semantics.py",
+    "mockmpu/s3/listing.py",
+    "mockmpu/s3/rules.py",
+    "mockmpu/glacier/semantics.py",
 )
 
 
