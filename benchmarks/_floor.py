@@ -58,20 +58,31 @@ class Recorder:
         self.recorded: list[Recorded] = []
 
     def __enter__(self) -> Recorder:
-        original = self.mpu.serve
-
-        def serve(handler: Any, request: Any, params: Any) -> Any:
-            reply = original(handler, request, params)
-            self.recorded.append(
-                Recorded(handler, request, reply.status, dict(reply.headers), bytes(reply.body))
-            )
-            return reply
-
-        setattr(self.mpu, "serve", serve)  # noqa: B010 - shadow the method on this instance only
+        # Every served call goes through the dispatcher to mpu.faults.serve(handler, request).
+        self._faults = self.mpu.faults
+        self.mpu.faults = _RecordingFaults(self._faults, self.recorded)  # type: ignore[assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        delattr(self.mpu, "serve")
+        self.mpu.faults = self._faults
+
+
+class _RecordingFaults:
+    """Stands in for ``mpu.faults``: answers through it and records each rendered reply."""
+
+    def __init__(self, faults: Any, recorded: list[Recorded]) -> None:
+        self._faults = faults
+        self._recorded = recorded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._faults, name)
+
+    def serve(self, handler: Any, request: Any) -> Any:
+        reply = self._faults.serve(handler, request)
+        self._recorded.append(
+            Recorded(handler, request, reply.status, dict(reply.headers), bytes(reply.body))
+        )
+        return reply
 
 
 class Replay:

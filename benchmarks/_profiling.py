@@ -151,9 +151,7 @@ def profile_call(
     wire = _cumulative(stats, lambda k: _is(k, hook, "_wire_request"))
     handler = _crossing(
         stats,
-        lambda k: (
-            _in(k, ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py")) and k[2] == "handler"
-        ),
+        lambda k: _in(k, ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py")) and k[2] == "handler",
         lambda k: True,
     )
     semantics = _crossing(stats, lambda k: _in(k, _SEMANTICS), lambda k: _in(k, _CODEC))

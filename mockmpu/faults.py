@@ -26,7 +26,7 @@ import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mockmpu.core.calls import format_operation, parse_operation_ref
+from mockmpu.core.calls import describe_call, format_operation, parse_operation_ref
 from mockmpu.core.errors import MockmpuError, ServiceError
 
 if TYPE_CHECKING:
@@ -487,7 +487,7 @@ class Faults:
 
 
 def _served_operation(ref: str) -> tuple[str, str]:
-    from mockmpu.transports.botocore import SERVED
+    from mockmpu.services import SERVED
 
     service, op = parse_operation_ref(ref)
     if (service, op) in SERVED:
@@ -530,7 +530,7 @@ def _position(state: MpuState, request: WireRequest) -> _Position:
     fields: list[tuple[str, str]] = []
     for source, name, api_name in _POSITION_FIELDS[(request.service, request.operation)]:
         if source == "label":
-            value = str(request.params.get(name, ""))
+            value = request.labels.get(name, "")
             if name == "accountId":
                 value = state.resolve_account(value)
             fields.append((api_name, value))
@@ -541,9 +541,7 @@ def _position(state: MpuState, request: WireRequest) -> _Position:
 
 
 def _loop_message(request: WireRequest, position: _Position, count: int, limit: int) -> str:
-    from mockmpu.mock import _describe
-
-    described = _describe(request.service, request.operation, dict(position[3]))
+    described = describe_call(request.service, request.operation, dict(position[3]))
     return (
         f"mockmpu: listing loop: {described} was requested {count} times with the same answer "
         f"each time (loop_guard={limit}), so the client is not paging forward.\n"

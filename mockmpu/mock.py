@@ -14,48 +14,25 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast, overload
 import wrapt
 
 from mockmpu.core import activation as _activation
-from mockmpu.core.calls import Call, CallList, format_operation, parse_operation_ref
+from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
 from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
+from mockmpu.dispatch import serve
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
 from mockmpu.glacier.view import GlacierView
 from mockmpu.s3.view import S3View
 from mockmpu.scenarios.base import Scenario, as_scenarios
+from mockmpu.services import SERVED, served_summary
 
 if TYPE_CHECKING:
     from mockmpu.core.parsed import ParsedReply
-    from mockmpu.core.wire import Handler, WireRequest, WireResponse
+    from mockmpu.core.wire import WireRequest, WireResponse
 
 __all__ = ["MpuMock", "mock_mpu"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _README_PASSTHROUGH = "README.md#passthrough"
-
-
-def _short(value: Any) -> str:
-    if isinstance(value, (bytes, bytearray)):
-        return f"<{len(value)} bytes>"
-    if hasattr(value, "read"):
-        return f"<{type(value).__name__}>"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _describe(service: str, operation: str, params: Mapping[str, Any]) -> str:
-    args = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
-    return f"{format_operation(service, operation)} ({args})"
-
-
-def _served_summary() -> str:
-    from mockmpu.transports.botocore import SERVED
-
-    by_service: dict[str, list[str]] = {}
-    for service, operation in SERVED:
-        by_service.setdefault(service, []).append(operation)
-    return "; ".join(
-        format_operation(service, ", ".join(sorted(ops))) for service, ops in by_service.items()
-    )
 
 
 class MpuMock:
@@ -318,30 +295,14 @@ class MpuMock:
 
     def lets_through(self, service: str, operation: str) -> bool:
         """True if this call should go on to botocore's normal path (or another mock)."""
-        from mockmpu.transports.botocore import SERVED
-
         if (service, operation) in self._passthrough or (service, "*") in self._passthrough:
             return True
         return (service, operation) not in SERVED and not self._assert_all_calls_mocked
 
-    def serve(
-        self, handler: Handler, request: WireRequest, params: Mapping[str, Any]
-    ) -> WireResponse:
-        """Answer one request from the state and record it (with the caller's ``params``).
-
-        Injected faults answer first; a listing loop raises ``ListingLoopError`` (unrecorded).
-        """
-        reply = self.faults.serve(handler, request)
-        call = Call(
-            service=request.service,
-            operation=request.operation,
-            params=params,
-            status=reply.status,
-            error_code=reply.error.code if reply.error is not None else None,
-        )
+    def record(self, call: Call) -> None:
+        """Append one answered call to :attr:`calls` (thread-safe; the dispatcher calls it)."""
         with self._record_lock:
             self.calls.append(call)
-        return reply
 
     def serve_parsed(
         self,
@@ -363,7 +324,7 @@ class MpuMock:
             replies.append(reply)
             return reply.stand_in()
 
-        self.serve(handler, request, params)
+        serve(self, handler, request, params)
         if not replies:
             raise MockmpuError(
                 f"A fault was injected into {request.service}:{request.operation} while a "
@@ -376,12 +337,12 @@ class MpuMock:
         self, service: str, operation: str, params: Mapping[str, Any]
     ) -> UnmockedCallError:
         """Record a refused call and return the error to raise."""
-        described = _describe(service, operation, params)
+        described = describe_call(service, operation, params)
         with self._record_lock:
             self.unmocked.append(described)
         return UnmockedCallError(
             f"mockmpu: {described} is not mocked.\n"
-            f"  Served: {_served_summary()}.\n"
+            f"  Served: {served_summary()}.\n"
             f"  To let this call reach AWS, use "
             f'mock_mpu(passthrough={{"{service}:{operation}"}}). See {_README_PASSTHROUGH}.'
         )

@@ -18,7 +18,8 @@ from botocore.awsrequest import HeadersDict
 from botocore.utils import calculate_tree_hash
 
 from mockmpu.core.state import MpuState
-from mockmpu.core.wire import WireRequest, WireResponse
+from mockmpu.core.wire import HttpRequest, WireRequest, WireResponse
+from mockmpu.dispatch import route
 from mockmpu.glacier import semantics as g
 from mockmpu.glacier.codec import HANDLERS, iso_date, render_marker
 from mockmpu.glacier.view import GlacierView
@@ -45,17 +46,17 @@ def send(
     if query:
         url += "?" + urlencode(query)
     body = request["body"]
-    wire = WireRequest(
-        service="glacier",
-        operation=operation,
-        params=params,
-        method=request["method"],
-        url=url,
-        query=dict(query),
-        headers={k.lower(): str(v) for k, v in request["headers"].items()},
-        body=body if isinstance(body, bytes) else body.encode("utf-8"),
+    wire = route(
+        HttpRequest(
+            request["method"],
+            url,
+            {k.lower(): str(v) for k, v in request["headers"].items()},
+            body if isinstance(body, bytes) else body.encode("utf-8"),
+        ),
+        hint=("glacier", operation),
         region=region,
     )
+    assert isinstance(wire, WireRequest)
     reply = HANDLERS[operation](state, wire)
     parsed = PARSER.parse(
         {"status_code": reply.status, "headers": HeadersDict(reply.headers), "body": reply.body},
@@ -372,13 +373,17 @@ def test_content_sha256_mismatch_is_a_signature_error(state: MpuState) -> None:
     )
 
 
-def test_labels_fall_back_to_the_url_path(state: MpuState) -> None:
+def test_labels_are_read_from_the_url_path(state: MpuState) -> None:
     upload = GlacierView(state).initiate_multipart_upload("v", parts=1)
-    wire = WireRequest(
-        "glacier", "ListParts", {}, "GET",
-        f"https://glacier.us-east-1.amazonaws.com/-/vaults/v/multipart-uploads/{upload.upload_id}",
-        {}, {}, b"", "us-east-1",
-    )  # fmt: skip
+    wire = route(
+        HttpRequest(
+            "GET",
+            f"https://glacier.us-east-1.amazonaws.com/-/vaults/v/multipart-uploads/{upload.upload_id}",
+            {"x-amz-glacier-version": "2012-06-01"},
+        )
+    )
+    assert isinstance(wire, WireRequest)
+    assert wire.operation == "ListParts" and wire.region == "us-east-1"
     reply = HANDLERS["ListParts"](state, wire)
     assert reply.status == 200
     assert raw(reply)["MultipartUploadId"] == upload.upload_id

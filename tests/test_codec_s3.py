@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import botocore.parsers
 import botocore.session
@@ -22,7 +22,8 @@ from botocore.serialize import create_serializer
 
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.state import IdFactory, MpuState
-from mockmpu.core.wire import WireRequest, WireResponse
+from mockmpu.core.wire import HttpRequest, WireRequest, WireResponse
+from mockmpu.dispatch import route
 from mockmpu.s3 import semantics as _s3
 from mockmpu.s3.codec import HANDLERS, NAMESPACE
 from mockmpu.s3.request import decode_aws_chunked
@@ -71,7 +72,7 @@ def wire(
     headers: Mapping[str, str] | None = None,
     region: str = "us-east-1",
 ) -> WireRequest:
-    """Build the WireRequest botocore would send for ``op(**params)`` (path style)."""
+    """Route the request botocore would send for ``op(**params)`` (path style)."""
     request = SERIALIZER.serialize_to_request(dict(params), MODEL.operation_model(op))
     url = ENDPOINT + request["url_path"]
     q = request["query_string"]
@@ -83,17 +84,18 @@ def wire(
     sent = {k.lower(): str(v) for k, v in request["headers"].items()}
     sent.update(headers or {})
     raw = request["body"]
-    return WireRequest(
-        service="s3",
-        operation=op,
-        params=dict(params),
-        method=request["method"],
-        url=url,
-        query=dict(parse_qsl(urlsplit(url).query, keep_blank_values=True)),
-        headers=sent,
-        body=body if body is not None else (raw if isinstance(raw, bytes) else raw.encode()),
+    routed = route(
+        HttpRequest(
+            request["method"],
+            url,
+            sent,
+            body if body is not None else (raw if isinstance(raw, bytes) else raw.encode()),
+        ),
+        hint=("s3", op),
         region=region,
     )
+    assert isinstance(routed, WireRequest)
+    return routed
 
 
 def parse(op: str, response: WireResponse) -> dict[str, Any]:

@@ -38,9 +38,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mockmpu import MockmpuError, MpuMock, mock_mpu, scenarios
-from mockmpu.core import parsed as parsed_path
+from mockmpu.core import parsed as parsed_core
 from mockmpu.scenarios.store import dumps_state
-from mockmpu.transports.botocore import SERVED
+from mockmpu.services import SERVED
+from mockmpu.transports import botocore_dict as parsed_path
 
 T0 = datetime(2024, 3, 1, 12, 30, 15, 654321, tzinfo=timezone.utc)  # the wire drops the µs
 MiB = 1024 * 1024
@@ -1149,14 +1150,14 @@ def test_the_retry_rule_covers_botocores_retry_config() -> None:
                     continue
                 code = response.get("service_error_code")
                 status = response.get("http_status_code", 400)
-                assert parsed_path.retried_by_botocore(service, model, code, status), policy
+                assert parsed_core.retried_by_botocore(service, model, code, status), policy
         for code in (
             *TransientRetryableChecker._TRANSIENT_ERROR_CODES,
             *ThrottledRetryableChecker._THROTTLED_ERROR_CODES,
         ):
-            assert parsed_path.retried_by_botocore(service, model, code, 400), code
+            assert parsed_core.retried_by_botocore(service, model, code, 400), code
         for code, status in (("NoSuchUpload", 404), ("InvalidArgument", 400), (None, 404)):
-            assert not parsed_path.retried_by_botocore(service, model, code, status)
+            assert not parsed_core.retried_by_botocore(service, model, code, status)
 
 
 def test_paginators_and_resources_see_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1265,11 +1266,11 @@ def test_a_custom_timestamp_parser_is_followed(monkeypatch: pytest.MonkeyPatch) 
 def test_timestamps_are_what_botocores_parser_returns(when: datetime) -> None:
     from mockmpu.s3.codec import timestamp
 
-    convert = parsed_path.timestamp_converter()
+    convert = parsed_core.timestamp_converter()
     try:
         expected = botocore.parsers.DEFAULT_TIMESTAMP_PARSER(timestamp(when))
     except ValueError:
-        with pytest.raises(parsed_path.WireFallback):
+        with pytest.raises(parsed_core.WireFallback):
             convert(when)
         return
     assert_same(expected, convert(when), "timestamp")
@@ -1522,5 +1523,5 @@ def test_header_members_are_parsed_as_botocore_parses_them() -> None:
     model = types.SimpleNamespace(output_shape=shape)
     assert parsed_path.headers_parsable(model)
     parsed: dict[str, Any] = {}
-    parsed_path.parse_header_members(shape, headers, parsed, xml=True, status=200)
+    parsed_core.parse_header_members(shape, headers, parsed, xml=True, status=200)
     assert_same(expected, parsed, "HeadObject")

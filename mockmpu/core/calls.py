@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["BodySummary", "Call", "CallList", "format_operation", "parse_operation_ref"]
+__all__ = [
+    "BodySummary",
+    "Call",
+    "CallList",
+    "describe_call",
+    "format_operation",
+    "parse_operation_ref",
+]
 
 _DISPLAY = {"s3": "S3", "glacier": "Glacier"}
 
@@ -14,6 +21,21 @@ _DISPLAY = {"s3": "S3", "glacier": "Glacier"}
 def format_operation(service: str, operation: str) -> str:
     """``("s3", "ListParts")`` -> ``"S3 ListParts"``, the form used in messages."""
     return f"{_DISPLAY.get(service, service)} {operation}"
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    if hasattr(value, "read"):
+        return f"<{type(value).__name__}>"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe_call(service: str, operation: str, params: Mapping[str, Any]) -> str:
+    """``S3 GetObject (Bucket='data', Key='a.csv')``: each value's repr cut to 60 characters."""
+    args = ", ".join(f"{k}={_short(v)}" for k, v in params.items())
+    return f"{format_operation(service, operation)} ({args})"
 
 
 def parse_operation_ref(ref: str) -> tuple[str, str]:

@@ -25,7 +25,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Callable
-from urllib.parse import unquote, urlsplit
 
 from botocore.utils import calculate_tree_hash
 
@@ -228,17 +227,9 @@ def archive_headers(receipt: glacier.ArchiveReceipt) -> dict[str, str]:
 # -------------------------------------------------------------------------------------- parsing
 
 
-_LABELS = {"accountId": 0, "vaultName": 2, "uploadId": 4}
-
-
 def _label(request: WireRequest, name: str) -> str:
-    """A path label: from the API parameters, else from the URL (``/acct/vaults/v/...``)."""
-    value = request.params.get(name)
-    if isinstance(value, str):
-        return value
-    segments = urlsplit(request.url).path.lstrip("/").split("/")
-    index = _LABELS[name]
-    return unquote(segments[index]) if index < len(segments) else ""
+    """A path label (``accountId``, ``vaultName``, ``uploadId``) as the dispatcher read it."""
+    return request.labels.get(name, "")
 
 
 def _where(request: WireRequest) -> tuple[str, str, str]:

@@ -1,10 +1,11 @@
 """S3 request parsing: what the wire codec reads out of a :class:`~mockmpu._wire.WireRequest`.
 
-``Bucket``/``Key`` come from the API parameters botocore captured; list parameters come from the
-real query string, so values botocore would refuse (``max-uploads=abc`` with validation off)
-reach the semantics layer and get AWS's answer. Bodies: ``aws-chunked`` framing is removed
-(keeping trailer checksums), and the CompleteMultipartUpload / CreateBucketConfiguration XML is
-read with xmltodict, tolerant of child order, namespaces and an absent body.
+``Bucket``/``Key`` are the URI labels the dispatcher read from the host and path; list
+parameters come from the real query string, so values botocore would refuse (``max-uploads=abc``
+with validation off) reach the semantics layer and get AWS's answer. Bodies: ``aws-chunked``
+framing is removed (keeping trailer checksums), and the CompleteMultipartUpload /
+CreateBucketConfiguration XML is read with xmltodict, tolerant of child order, namespaces and an
+absent body.
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ _NOT_CHECKSUMS = frozenset({"algorithm", "type", "mode"})
 
 
 def bucket_of(req: WireRequest) -> str:
-    return str(req.params.get("Bucket", ""))
+    return req.labels.get("Bucket", "")
 
 
 def key_of(req: WireRequest) -> str:
-    return str(req.params.get("Key", ""))
+    return req.labels.get("Key", "")
 
 
 def checksum_header(algorithm: str) -> str:

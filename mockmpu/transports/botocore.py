@@ -22,15 +22,13 @@ call while a mock is active, whenever it was created.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import inspect
 import io
-import sys
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import botocore
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -38,20 +36,14 @@ from botocore.client import BaseClient
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import BodySummary
-from mockmpu.core.wire import Handler, WireRequest
-from mockmpu.glacier.codec import HANDLERS as GLACIER_HANDLERS
-from mockmpu.s3.codec import HANDLERS as S3_HANDLERS
+from mockmpu.core.wire import HttpRequest
+from mockmpu.dispatch import NotServed, dispatch
+from mockmpu.services import SERVED
 
-__all__ = ["SERVED", "attach", "install"]
+__all__ = ["SERVED", "attach", "install", "moto_active"]
 
-#: Every operation mockmpu answers, keyed by (service id, operation name).
-SERVED: dict[tuple[str, str], Handler] = {
-    **{("s3", op): h for op, h in S3_HANDLERS.items()},
-    **{("glacier", op): h for op, h in GLACIER_HANDLERS.items()},
-}
-
-_PARAMS = "mockmpu.params"
 _CALLER_PARAMS = "mockmpu.caller_params"
+_ENDPOINT = "mockmpu.endpoint_host"
 _ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
 _thread = threading.local()
@@ -80,16 +72,18 @@ def _capture_caller_params(params: dict[str, Any], context: dict[str, Any], **_:
     # provide-client-params: the parameters exactly as the caller passed them (before botocore's
     # own handlers add e.g. EncodingType), for messages and call records; bodies summarised.
     context[_CALLER_PARAMS] = {k: _recorded(v) for k, v in params.items()}
-
-
-def _capture_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    # before-parameter-build: a live reference, so later handlers' additions (Glacier's
-    # accountId='-') are seen by the codecs.
-    context[_PARAMS] = params
     if not _PREPARED_HAS_CONTEXT:
         # Older botocore gives before-send a prepared request without ``.context``; one API call
         # runs on one thread from here to before-send, so the thread remembers its call's context.
         _thread.context = context
+
+
+def _capture_endpoint(builtins: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    # before-endpoint-resolution: a custom endpoint_url's host, so that a virtual-hosted request
+    # to it (bkt.localhost:9000) is read as bucket "bkt" by the dispatcher.
+    endpoint = builtins.get("SDK::Endpoint")
+    if endpoint:
+        context[_ENDPOINT] = urlsplit(endpoint).netloc
 
 
 def _request_context(request: AWSPreparedRequest) -> dict[str, Any]:
@@ -120,54 +114,10 @@ class _RawBody(io.BytesIO):
             yield chunk
 
 
-def _read_body(body: Any) -> bytes:
-    if body is None:
-        return b""
-    if isinstance(body, bytes):
-        return body
-    if isinstance(body, (bytearray, memoryview)):
-        return bytes(body)
-    if isinstance(body, str):
-        return body.encode("utf-8")
-    if hasattr(body, "read"):
-        start = None
-        try:
-            start = body.tell()
-        except (AttributeError, OSError, ValueError):
-            start = None
-        data = body.read()
-        if start is not None:
-            with contextlib.suppress(AttributeError, OSError, ValueError):
-                body.seek(start)
-        return data if isinstance(data, bytes) else bytes(data, "utf-8")
-    return b"".join(bytes(chunk) for chunk in body)
+def moto_active() -> bool:
+    """True while moto's ``mock_aws`` is active (its botocore stubber is enabled)."""
+    import sys
 
-
-def _headers(request: AWSPreparedRequest) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for name, value in request.headers.items():
-        out[name.lower()] = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-    return out
-
-
-def _wire_request(
-    request: AWSPreparedRequest, context: dict[str, Any], service: str, operation: str
-) -> WireRequest:
-    params: Mapping[str, Any] = context.get(_PARAMS) or {}
-    return WireRequest(
-        service=service,
-        operation=operation,
-        params=params,
-        method=request.method,
-        url=request.url,
-        query=dict(parse_qsl(urlsplit(request.url).query, keep_blank_values=True)),
-        headers=_headers(request),
-        body=_read_body(request.body),
-        region=context.get("client_region") or "us-east-1",
-    )
-
-
-def _moto_active() -> bool:
     models = sys.modules.get("moto.core.models")
     stubber = getattr(models, "botocore_stubber", None)
     return bool(getattr(stubber, "enabled", False))
@@ -177,17 +127,26 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     handle = _activation.current()
     if handle is None:
         return None
-    context = _request_context(request)
     service, operation = _operation(event_name)
     if handle.lets_through(service, operation):
         return None
-    handler = SERVED.get((service, operation))
-    if handler is None:
-        if _moto_active():  # moto answers what mockmpu does not serve: allowed
+    context = _request_context(request)
+    caller_params = context.get(_CALLER_PARAMS) or {}
+    if (service, operation) not in SERVED:
+        if moto_active():  # moto answers what mockmpu does not serve: allowed
             return None
-        raise handle.unmocked_call(service, operation, context.get(_CALLER_PARAMS) or {})
-    wire = _wire_request(request, context, service, operation)
-    reply = handle.serve(handler, wire, context.get(_CALLER_PARAMS) or {})
+        raise handle.unmocked_call(service, operation, caller_params)
+    endpoint = context.get(_ENDPOINT)
+    reply = dispatch(
+        handle,
+        HttpRequest(request.method, request.url, request.headers, request.body),
+        hint=(service, operation),
+        region=context.get("client_region") or "us-east-1",
+        endpoint_hosts=(endpoint,) if endpoint else (),
+        params=caller_params,
+    )
+    if isinstance(reply, NotServed):  # pragma: no cover - the hint is a served operation
+        raise handle.unmocked_call(service, operation, caller_params)
     # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.
     return AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
 
@@ -200,14 +159,14 @@ def _before_call(
     handle = _activation.current()
     if handle is None or handle.wire:
         return None
-    from mockmpu.core.parsed import before_call
+    from mockmpu.transports.botocore_dict import before_call
 
     return before_call(handle, event_name, params, context, model)
 
 
 _HANDLERS = (
     ("provide-client-params", _capture_caller_params),
-    ("before-parameter-build", _capture_params),
+    ("before-endpoint-resolution", _capture_endpoint),
     ("choose-signer", _choose_signer),
     ("before-send", _before_send),
 )
