@@ -51,13 +51,20 @@ def _templates(service: str) -> tuple[_Template, ...]:
         op = model.operation_model(name)
         http = op.http
         shape = op.input_shape
-        headers = []
+        headers: list[str] = []
+        query: list[str] = []
         if shape is not None:
             for member in shape.required_members:
                 member_shape = shape.members[member]
-                if member_shape.serialization.get("location") == "header":
-                    headers.append(member_shape.serialization.get("name", member).lower())
-        out.append(_Template(name, http["method"], http["requestUri"], headers))
+                where = member_shape.serialization.get("location")
+                wire_name = member_shape.serialization.get("name", member)
+                if where == "header":
+                    headers.append(wire_name.lower())
+                elif where == "querystring":
+                    query.append(wire_name)
+        template = _Template(name, http["method"], http["requestUri"], headers)
+        template.flags |= set(query)
+        out.append(template)
     return tuple(out)
 
 

@@ -21,7 +21,10 @@ import re
 from collections.abc import Collection, Mapping
 from urllib.parse import unquote
 
-__all__ = ["AWS_S3_HOST", "route", "split_bucket"]
+__all__ = ["AWS_S3_HOST", "DEFAULT_ENDPOINT_HOSTS", "route", "split_bucket"]
+
+#: Custom endpoint hosts known without being told: ``bkt.localhost`` is bucket ``bkt``.
+DEFAULT_ENDPOINT_HOSTS = ("localhost",)
 
 _BUCKET = {"PUT": "CreateBucket", "HEAD": "HeadBucket", "DELETE": "DeleteBucket"}
 _UPLOAD = {"GET": "ListParts", "POST": "CompleteMultipartUpload", "DELETE": "AbortMultipartUpload"}
@@ -43,14 +46,14 @@ def _host_name(host: str) -> str:
 def split_bucket(host: str, endpoint_hosts: Collection[str] = ()) -> str | None:
     """Return the bucket named in ``host`` (virtual-hosted style), or ``None`` (path style).
 
-    ``endpoint_hosts`` are the custom endpoints in use (``localhost``, ``minio.example``):
-    ``bkt.localhost`` names bucket ``bkt`` under ``localhost``. AWS's own endpoints are known.
+    ``endpoint_hosts`` are the custom endpoints in use (``minio.example``): ``bkt.minio.example``
+    names bucket ``bkt``. AWS's own endpoints and ``localhost`` are always known.
     """
     name = _host_name(host).lower()
     match = AWS_S3_HOST.match(name)
     if match is not None:
         return match.group("bucket")
-    for endpoint in endpoint_hosts:
+    for endpoint in (*endpoint_hosts, *DEFAULT_ENDPOINT_HOSTS):
         suffix = "." + _host_name(endpoint).lower()
         if name.endswith(suffix) and len(name) > len(suffix):
             return _host_name(host)[: -len(suffix)]
