@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from mockmpu.core.bodies import store_body
 from mockmpu.core.errors import MockmpuError, ServiceError
 from mockmpu.core.state import Bucket, CompletedObject, MpuState, Part, Upload
 from mockmpu.s3.listing import (
@@ -391,7 +392,7 @@ def upload_part(
             md5=digest,
             last_modified=state.clock.now(),
             checksums=sent,
-            body=bytes(body) if state.keep_bodies else None,
+            body=store_body(state, body),
         )
         upload.put_part(part)
         return part
@@ -602,6 +603,9 @@ def complete_multipart_upload(
             checksum_algorithm=algorithm if checksum else None,
             checksum=checksum,
             checksum_type=mode if checksum else None,
+            storage_class=upload.storage_class,
+            content_type=upload.content_type,
+            metadata=dict(upload.metadata),
         )
         b.remove_upload(upload)
         b.objects[key] = obj
