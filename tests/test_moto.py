@@ -52,7 +52,9 @@ def two_part_upload(s3: Any, bucket: str, key: str, **create: Any) -> tuple[dict
     first, second = b"a" * (5 * MiB), b"tail"
     upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key, **create)["UploadId"]
     assert moto_s3().buckets[bucket].multiparts == {}  # moto never saw the upload
-    extra = {"ChecksumAlgorithm": create["ChecksumAlgorithm"]} if "ChecksumAlgorithm" in create else {}
+    extra = (
+        {"ChecksumAlgorithm": create["ChecksumAlgorithm"]} if "ChecksumAlgorithm" in create else {}
+    )
     parts = []
     for number, body in ((1, first), (2, second)):
         r = s3.upload_part(
@@ -74,7 +76,11 @@ def test_mockmpu_answers_multipart_and_moto_serves_the_object(order: str) -> Non
         s3 = client()
         s3.create_bucket(Bucket="bkt")  # moto's
         done, data = two_part_upload(
-            s3, "bkt", "dir/k", ContentType="text/csv", Metadata={"team": "data"},
+            s3,
+            "bkt",
+            "dir/k",
+            ContentType="text/csv",
+            Metadata={"team": "data"},
             StorageClass="STANDARD_IA",
         )
         md5s = hashlib.md5(b"a" * (5 * MiB)).digest() + hashlib.md5(b"tail").digest()
@@ -230,7 +236,7 @@ def test_decorators_in_both_orders() -> None:
     def moto_outer() -> tuple[str, int]:
         s3 = client()
         s3.create_bucket(Bucket="bkt")
-        done, data = two_part_upload(s3, "bkt", "k")
+        done, _ = two_part_upload(s3, "bkt", "k")
         return done["ETag"], s3.head_object(Bucket="bkt", Key="k")["ContentLength"]
 
     @mock_mpu
@@ -277,4 +283,3 @@ def test_objects_need_kept_bodies_with_moto() -> None:
         s3.create_bucket(Bucket="bkt")
         with pytest.raises(Exception, match="keep_bodies at its default"):
             two_part_upload(s3, "bkt", "k")
-

@@ -95,8 +95,8 @@ class BodyStore:
     where the platform has it.
     """
 
-    def __init__(self, budget: int = MEMORY_BUDGET) -> None:
-        self.budget = budget
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = MEMORY_BUDGET if budget is None else budget
         self.in_memory = 0
         self.spilled = 0
         self._lock = threading.Lock()
@@ -123,7 +123,7 @@ class BodyStore:
             return bytes(data)
         file = self._file
         if file is None:
-            file = self._file = tempfile.TemporaryFile(prefix="mockmpu-bodies-")
+            file = self._file = tempfile.TemporaryFile(prefix="mockmpu-bodies-")  # noqa: SIM115
             weakref.finalize(self, _close, file)
         offset = self.spilled
         file.seek(offset)
@@ -167,9 +167,7 @@ def store_of(state: MpuState) -> BodyStore:
     return store
 
 
-def store_body(
-    state: MpuState, data: bytes | bytearray | memoryview | None
-) -> KeptBody | None:
+def store_body(state: MpuState, data: bytes | bytearray | memoryview | None) -> KeptBody | None:
     """Keep one part body if the state keeps bodies; return what goes in ``Part.body``.
 
     ``None`` when ``state.keep_bodies`` is false or there is no body. The data is copied (the

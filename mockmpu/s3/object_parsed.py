@@ -4,8 +4,8 @@ The same reads as :mod:`mockmpu.s3.object_codec`, returned as botocore's rest-xm
 them: the header members (``_parsed.s3_reply``), then, for GetObject, ``Body`` last: a
 ``botocore.response.StreamingBody`` over the bytes with the ``Content-Length`` sent, as
 botocore's endpoint wraps a streaming payload. Errors as ``_parsed.s3_error_reply`` gives them
-(HEAD: the status only); a 304, and a GetObject whose
-checksum botocore would validate while reading the body, go to the wire path. Not modelled: see :mod:`mockmpu.s3.objects`.
+(HEAD: the status only); a 304, and a GetObject whose checksum botocore would validate while
+reading the body, go to the wire path. Not modelled: see :mod:`mockmpu.s3.objects`.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from mockmpu.core.errors import MockmpuError, ServiceError
 from mockmpu.core.state import CompletedObject, MpuState, Part
 from mockmpu.s3.rules import INT_RE, MAX_PART_NUMBER, get_bucket, invalid_argument, invalid_request
 
-__all__ = ["NOT_MODIFIED", "ObjectRead", "read_object", "read_bytes"]
+__all__ = ["NOT_MODIFIED", "ObjectRead", "read_bytes", "read_object"]
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 #: The status of a read whose conditions say the client's copy is current.
@@ -184,9 +184,7 @@ def read_object(
         b = get_bucket(state, bucket)
         obj = b.objects.get(key)
         if obj is None:
-            raise ServiceError(
-                "NoSuchKey", "The specified key does not exist.", 404, {"Key": key}
-            )
+            raise ServiceError("NoSuchKey", "The specified key does not exist.", 404, {"Key": key})
     number = _part_number(part_number) if part_number is not None else None
     if number is not None and range_header:
         raise invalid_request("Cannot specify both Range header and partNumber query parameter")
@@ -207,9 +205,7 @@ def read_object(
         alg = obj.checksum_algorithm
         if enabled and alg and obj.checksum_type == "COMPOSITE" and alg in part.checksums:
             checksum = (alg, part.checksums[alg], "COMPOSITE")
-        return ObjectRead(
-            obj, 206, start, start + part.size - 1, True, obj.part_count, checksum
-        )
+        return ObjectRead(obj, 206, start, start + part.size - 1, True, obj.part_count, checksum)
     span = _span(range_header, obj.size) if range_header else None
     if span is not None:
         return ObjectRead(obj, 206, span[0], span[1], True)

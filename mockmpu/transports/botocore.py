@@ -38,7 +38,8 @@ from mockmpu.core import activation as _activation
 from mockmpu.core.calls import BodySummary
 from mockmpu.core.wire import HttpRequest
 from mockmpu.dispatch import NotServed, route, serve
-from mockmpu.services import SERVED, handler
+from mockmpu.services import SERVED
+from mockmpu.services import handler as _handler
 from mockmpu.transports import moto as _moto
 
 __all__ = ["SERVED", "attach", "install", "moto_active"]
@@ -138,7 +139,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         region=context.get("client_region") or "us-east-1",
         endpoint_hosts=(endpoint,) if endpoint else (),
     )
-    if isinstance(routed, NotServed):  # pragma: no cover - the hint is a served operation
+    if isinstance(routed, NotServed):  # a form of a served operation that is not served
         raise handle.unmocked_call(service, operation, caller_params)
     # moto's before-send handler runs after this one whatever it returns: mark the request so
     # moto leaves it alone, and keep buckets and completed objects in moto's backend.
@@ -149,7 +150,7 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         upload = _moto.pending_upload(handle.state, routed)
     elif _moto.active():
         _moto.claim(request)
-    reply = serve(handle, handler(service, operation), routed, caller_params)
+    reply = serve(handle, _handler(service, operation), routed, caller_params)
     if with_moto:
         _moto.completed(handle.state, routed, reply, upload)
     # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.

@@ -90,7 +90,7 @@ def _skip_claimed(stubber: Any) -> None:
         if original is None:
             raise MockmpuError(
                 "This moto has no botocore_stubber.process_request; mockmpu works together with "
-                "moto 5.0.26 or later: pip install -U 'mockmpu[moto]'."
+                "moto 5.0.3 or later: pip install -U 'mockmpu[moto]'."
             )
 
         def process_request(request: Any) -> Any:
@@ -117,7 +117,7 @@ def claim(request: Any) -> None:
 def _account(headers: Mapping[str, str]) -> str:
     # moto's own order (moto.core.responses.BaseResponse.get_current_account): the environment,
     # the x-moto-account-id header, then the default account (mockmpu's calls are unsigned).
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
 
     env = os.environ.get("MOTO_ACCOUNT_ID")
     if env:
