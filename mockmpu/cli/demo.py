@@ -67,7 +67,7 @@ def resource_collection(session: Any) -> Callable[[Any], int]:
 
 
 def _load_example(name: str = "abort_stale_uploads") -> ModuleType:
-    """The bundled example ``examples/<name>.py``, shipped in the package as ``mockmpu.examples``."""
+    """The bundled example ``examples/<name>.py`` (shipped in the package: mockmpu.examples)."""
     return importlib.import_module(f"mockmpu.examples.{name}")
 
 
