@@ -33,11 +33,13 @@ __all__ = ["Breakdown", "profile_call"]
 FuncKey = tuple[str, int, str]
 
 _REQUEST = ("mockmpu/s3/request.py",)
+# glacier/request.py holds the Glacier codec's call_* (they call the semantics): codec, not parsing.
 _CODEC = (
     "mockmpu/s3/codec.py",
     "mockmpu/s3/calls.py",
     "mockmpu/s3/render.py",
     "mockmpu/glacier/codec.py",
+    "mockmpu/glacier/request.py",
     *_REQUEST,
 )
 _SEMANTICS = (
