@@ -14,8 +14,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from mockmpu import MockmpuError, MpuMock, MpuState, Scenario, mock_mpu, scenarios
-from mockmpu.cli import _load_example
 from mockmpu.cli import main as cli
+from mockmpu.cli.demo import _load_example
 from mockmpu.core.activation import current
 from mockmpu.scenarios.clients import (
     ROWS,
@@ -507,6 +507,36 @@ def test_parametrize_refuses_an_empty_selection() -> None:
         scenarios.parametrize(scenarios=[])
 
 
+def test_parametrize_on_a_class_runs_every_method_once_per_scenario(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        from mockmpu import scenarios
+
+        @scenarios.parametrize(scenarios=[scenarios.empty_upload("s3"), scenarios.many_uploads(3)])
+        class TestEach:
+            def test_loaded(self, mpu_mock, mpu_scenario):
+                assert mpu_mock.scenarios[-1] is mpu_scenario
+
+            def test_kind(self, mpu_scenario):
+                assert mpu_scenario.kind.startswith("s3-")
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "-v")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*TestEach::test_loaded[[]many-uploads[]] PASSED*"])
+
+
+def test_parametrize_twice_on_one_test_is_refused() -> None:
+    def test_x() -> None:
+        pass
+
+    scenarios.parametrize(kind="s3-parts")(test_x)
+    with pytest.raises(MockmpuError, match=r"already has @scenarios\.parametrize"):
+        scenarios.parametrize(kind="s3-listing")(test_x)
+
+
 # -------------------------------------------------------------------------------------- CLI
 
 
@@ -516,7 +546,8 @@ def test_the_cli_lists_every_scenario_on_one_line(capsys: Any) -> None:
     assert [line.split()[0] for line in lines] == [s.name for s in CATALOG]
     assert lines[1].split()[1] == "s3-listing" and lines[1].endswith("[BUG-04]")
     assert cli(["nonsense"]) == 2
-    assert "usage: python -m mockmpu demo | scenarios" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "usage: mockmpu" in err and "invalid choice: 'nonsense'" in err
 
 
 def test_builder_arguments_are_checked_when_called() -> None:

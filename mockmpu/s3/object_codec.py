@@ -19,7 +19,7 @@ from mockmpu.core.errors import ServiceError
 from mockmpu.core.state import MpuState
 from mockmpu.core.wire import Handler, WireRequest, WireResponse
 from mockmpu.s3 import objects
-from mockmpu.s3.codec import _response, render_error
+from mockmpu.s3.render import render_error, respond
 from mockmpu.s3.request import bucket_of, checksum_header, key_of
 
 __all__ = ["HANDLERS", "call_read_object", "object_headers"]
@@ -78,7 +78,7 @@ def _read(state: MpuState, req: WireRequest, *, head: bool) -> WireResponse:
         body = b"" if head or read.status == objects.NOT_MODIFIED else objects.read_bytes(read)
     except ServiceError as error:
         return render_error(state, error, head=head)
-    return _response(state, read.status, body=body, headers=object_headers(read))
+    return respond(state, read.status, body=body, headers=object_headers(read))
 
 
 def head_object(state: MpuState, req: WireRequest) -> WireResponse:

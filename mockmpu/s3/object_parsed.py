@@ -14,17 +14,12 @@ import io
 from typing import Any
 
 from mockmpu.core.errors import ServiceError
-from mockmpu.core.parsed import (
-    ParsedAnswer,
-    ParsedReply,
-    WireFallback,
-    s3_error_reply,
-    s3_reply,
-)
+from mockmpu.core.parsed import ParsedAnswer, ParsedReply, WireFallback
 from mockmpu.core.state import MpuState
 from mockmpu.core.wire import WireRequest
 from mockmpu.s3 import objects
 from mockmpu.s3.object_codec import call_read_object, object_headers
+from mockmpu.s3.replies import s3_error_reply, s3_reply
 
 __all__ = ["ANSWERS"]
 
