@@ -8,17 +8,34 @@ corrupt the stack.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mockmpu.core.errors import MockmpuError
 
 if TYPE_CHECKING:
     from mockmpu.mock import MpuMock
 
-__all__ = ["current", "has_active", "is_active", "pop", "push"]
+__all__ = ["current", "has_active", "is_active", "observe", "pop", "push"]
 
 _lock = threading.RLock()
 _stack: list[MpuMock] = []
+_observers: list[Callable[[MpuMock], None]] = []
+
+
+def observe(observer: Callable[[MpuMock], None]) -> Callable[[], None]:
+    """Call ``observer(handle)`` whenever a mock starts; return the function that stops it.
+
+    The pytest plugin uses it to find the mocks a test started, to explain a failure.
+    """
+    with _lock:
+        _observers.append(observer)
+
+    def stop() -> None:
+        with _lock:
+            if observer in _observers:
+                _observers.remove(observer)
+
+    return stop
 
 
 def push(handle: MpuMock) -> None:
@@ -30,6 +47,9 @@ def push(handle: MpuMock) -> None:
                 "its state with mock_mpu(state=mpu.state)."
             )
         _stack.append(handle)
+        observers = list(_observers)
+    for observer in observers:
+        observer(handle)
 
 
 def pop(handle: MpuMock) -> None:
