@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Callable
 from mockmpu.core.errors import MockmpuError
 
 if TYPE_CHECKING:
-    from mockmpu.mock import MpuMock
+    from mockmpu.core.target import ActiveMock
 
 __all__ = ["current", "has_active", "is_active", "observe", "pop", "push"]
 
 _lock = threading.RLock()
-_stack: list[MpuMock] = []
-_observers: list[Callable[[MpuMock], None]] = []
+_stack: list[ActiveMock] = []
+_observers: list[Callable[[ActiveMock], None]] = []
 
 
-def observe(observer: Callable[[MpuMock], None]) -> Callable[[], None]:
+def observe(observer: Callable[[ActiveMock], None]) -> Callable[[], None]:
     """Call ``observer(handle)`` whenever a mock starts; return the function that stops it.
 
     The pytest plugin uses it to find the mocks a test started, to explain a failure.
@@ -38,7 +38,7 @@ def observe(observer: Callable[[MpuMock], None]) -> Callable[[], None]:
     return stop
 
 
-def push(handle: MpuMock) -> None:
+def push(handle: ActiveMock) -> None:
     """Make ``handle`` the innermost active mock."""
     with _lock:
         if any(h is handle for h in _stack):
@@ -52,7 +52,7 @@ def push(handle: MpuMock) -> None:
         observer(handle)
 
 
-def pop(handle: MpuMock) -> None:
+def pop(handle: ActiveMock) -> None:
     """Deactivate ``handle`` (usually the innermost; any position is allowed)."""
     with _lock:
         for i in range(len(_stack) - 1, -1, -1):
@@ -65,7 +65,7 @@ def pop(handle: MpuMock) -> None:
         )
 
 
-def is_active(handle: MpuMock) -> bool:
+def is_active(handle: ActiveMock) -> bool:
     with _lock:
         return any(h is handle for h in _stack)
 
@@ -75,7 +75,7 @@ def has_active() -> bool:
     return bool(_stack)
 
 
-def current() -> MpuMock | None:
+def current() -> ActiveMock | None:
     """Return the innermost active mock, or ``None``."""
     stack = _stack
     return stack[-1] if stack else None
