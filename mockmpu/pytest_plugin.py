@@ -62,7 +62,11 @@ def _remember(item: pytest.Item, mpu: MpuMock) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
-    stop = activation.observe(lambda mpu: _remember(item, mpu))
+    def started(mpu: object) -> None:
+        if isinstance(mpu, MpuMock):
+            _remember(item, mpu)
+
+    stop = activation.observe(started)
     try:
         yield
     finally:
