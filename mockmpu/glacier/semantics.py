@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
 
 __all__ = [
@@ -278,8 +279,8 @@ def _upload(vault: Vault, upload_id: str) -> GlacierUpload:
 def _limit(raw: str | None, default: int, maximum: int) -> int:
     if raw is None:
         return default
-    if _DIGITS.fullmatch(raw) and 1 <= int(raw) <= maximum:
-        return int(raw)
+    if _DIGITS.fullmatch(raw) and 1 <= decimal(raw) <= maximum:
+        return decimal(raw)
     raise _invalid(f"Invalid limit: {raw}")  # inferred wording (pattern of "Invalid part size: N")
 
 
@@ -474,7 +475,7 @@ def initiate_multipart_upload(
         vault = _vault(state, account_id, region, vault_name)
         if part_size is None:
             raise _missing("x-amz-part-size")
-        size = int(part_size) if _DIGITS.fullmatch(part_size) else 0
+        size = decimal(part_size) if _DIGITS.fullmatch(part_size) else 0
         if not (MIN_PART_SIZE <= size <= MAX_PART_SIZE and size & (size - 1) == 0):
             raise _invalid(
                 f"Invalid part size: {part_size}. Part size must not be null, must be a power of "
@@ -553,9 +554,9 @@ def upload_multipart_part(
         if content_range is None:
             raise _missing("Content-Range")
         match = _CONTENT_RANGE.fullmatch(content_range)
-        if match is None or int(match.group(2)) < int(match.group(1)):
+        if match is None or decimal(match.group(2)) < decimal(match.group(1)):
             raise _invalid(f"Invalid Content-Range: {content_range}")
-        first, last = int(match.group(1)), int(match.group(2))
+        first, last = decimal(match.group(1)), decimal(match.group(2))
         length = last - first + 1
         if length != body_size:
             raise _invalid(
@@ -595,7 +596,7 @@ def _check_complete(archive_size: str | None, checksum: str | None) -> tuple[int
         raise _invalid(f"Invalid x-amz-archive-size: {archive_size}")
     if not _HEX64.fullmatch(checksum):
         raise _invalid(f"Invalid x-amz-sha256-tree-hash: {checksum}")
-    return int(archive_size), checksum.lower()
+    return decimal(archive_size), checksum.lower()
 
 
 def complete_multipart_upload(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.numbers import decimal, shown
 from mockmpu.core.state import Bucket, CompletedObject, MpuState, Part, Upload
 from mockmpu.s3.listing import (
     ListMultipartUploadsResult,
@@ -459,7 +460,7 @@ def _part_number(value: RawInt) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and INT_RE.fullmatch(value):
-        number = int(value)
+        number = decimal(value)
     else:
         raise invalid_argument(message, "partNumber", raw)
     if not 1 <= number <= MAX_PART_NUMBER:
@@ -627,7 +628,7 @@ def _listed_parts(
         if isinstance(spec.part_number, int):
             number = spec.part_number
         elif INT_RE.fullmatch(spec.part_number):
-            number = int(spec.part_number)
+            number = decimal(spec.part_number)
         else:
             raise malformed_xml()
         if number < 1:
@@ -660,7 +661,11 @@ def _chosen_parts(upload: Upload, listed: list[tuple[int, str, CompletedPartSpec
                 "InvalidPart",
                 INVALID_PART,
                 400,
-                {"ETag": sent_etag, "PartNumber": str(number), "UploadId": upload.upload_id},
+                {
+                    "ETag": sent_etag,
+                    "PartNumber": shown(number, str(spec.part_number)),
+                    "UploadId": upload.upload_id,
+                },
             )
         if i != last and part.size < MIN_PART_SIZE:
             raise ServiceError(
