@@ -19,17 +19,17 @@ from typing import TYPE_CHECKING
 from mockmpu.core.errors import MockmpuError
 
 if TYPE_CHECKING:
-    from mockmpu.mock import MpuMock
+    from mockmpu.core.target import ActiveMock
 
 __all__ = ["current", "has_active", "is_active", "pop", "push"]
 
 _lock = threading.RLock()
-_stack: list[MpuMock] = []
+_stack: list[ActiveMock] = []
 #: The thread that pushed each entry of ``_stack`` (same positions).
 _owners: list[threading.Thread] = []
 
 
-def push(handle: MpuMock) -> None:
+def push(handle: ActiveMock) -> None:
     """Make ``handle`` the innermost active mock.
 
     Raises :class:`MockmpuError` if it is already active, or if a mock started by another thread
@@ -54,7 +54,7 @@ def push(handle: MpuMock) -> None:
         _owners.append(me)
 
 
-def pop(handle: MpuMock) -> None:
+def pop(handle: ActiveMock) -> None:
     """Deactivate ``handle`` (usually the innermost; any position, from any thread)."""
     with _lock:
         for i in range(len(_stack) - 1, -1, -1):
@@ -68,7 +68,7 @@ def pop(handle: MpuMock) -> None:
         )
 
 
-def is_active(handle: MpuMock) -> bool:
+def is_active(handle: ActiveMock) -> bool:
     with _lock:
         return any(h is handle for h in _stack)
 
@@ -78,7 +78,7 @@ def has_active() -> bool:
     return bool(_stack)
 
 
-def current() -> MpuMock | None:
+def current() -> ActiveMock | None:
     """Return the innermost active mock, or ``None``."""
     try:
         return _stack[-1]
