@@ -327,11 +327,8 @@ def test_every_key_botocore_encodes_routes_back_to_itself(
 ) -> None:
     config = Config(s3={"addressing_style": style})
     client = boto3.session.Session().client("s3", region_name="us-west-2", config=config)
-    with (
-        mock_mpu(),
-        recording(monkeypatch) as exchanges,
-        pytest.raises(ClientError, match="NoSuchBucket"),
-    ):
+    no_bucket = pytest.raises(ClientError, match="NoSuchBucket")
+    with mock_mpu(), recording(monkeypatch) as exchanges, no_bucket:
         client.list_parts(Bucket="bkt", Key=key, UploadId="u")
     (exchange,) = exchanges
     routed = route(exchange.request)
