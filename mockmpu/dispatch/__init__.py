@@ -212,6 +212,7 @@ def serve(
             params=params if params is not None else _recorded_params(request),
             status=reply.status,
             error_code=reply.error.code if reply.error is not None else None,
+            answer=reply.listing,
         )
     )
     return reply
