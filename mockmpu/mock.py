@@ -6,12 +6,9 @@ import functools
 import inspect
 import os
 import threading
-import unittest
 from collections.abc import Generator, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast, overload
-
-import wrapt
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
@@ -25,6 +22,8 @@ from mockmpu.scenarios.base import Scenario, as_scenarios
 from mockmpu.services import SERVED, served_summary
 
 if TYPE_CHECKING:
+    import unittest
+
     from mockmpu.core.parsed import ParsedReply
     from mockmpu.core.wire import WireRequest, WireResponse
 
@@ -239,6 +238,8 @@ class MpuMock:
         return self._decorate_function(func)
 
     def _decorate_function(self, func: F) -> F:
+        import wrapt  # here, not at import time: wrapt imports asyncio
+
         template = self
 
         @wrapt.decorator
@@ -249,6 +250,8 @@ class MpuMock:
         return cast(F, wrapper(func))
 
     def _decorate_coroutine(self, func: F) -> F:
+        import wrapt
+
         template = self
 
         @wrapt.decorator
@@ -259,6 +262,8 @@ class MpuMock:
         return cast(F, wrapper(func))
 
     def _decorate_generator(self, func: F) -> F:
+        import wrapt
+
         template = self
 
         @wrapt.decorator
@@ -272,6 +277,8 @@ class MpuMock:
         return cast(F, wrapper(func))
 
     def _decorate_class(self, cls: type[Any]) -> type[Any]:
+        import unittest
+
         if not issubclass(cls, unittest.TestCase):
             raise TypeError(
                 "mock_mpu can only decorate unittest.TestCase subclasses; for other test classes "
