@@ -130,7 +130,13 @@ class MpuMock:
         return _activation.is_active(self)
 
     def start(self) -> MpuMock:
-        """Activate this mock (innermost wins); return it."""
+        """Activate this mock (innermost wins); return it.
+
+        An active mock answers calls from every thread (s3transfer's workers included). Raises
+        :class:`MockmpuError` if this mock is already active, or if a mock started by another
+        thread is active: mocks are process-wide, so two threads' mocks would answer each
+        other's calls (README.md, "Reliability").
+        """
         from mockmpu.transports import botocore as _hook
 
         _hook.install()

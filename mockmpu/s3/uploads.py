@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from mockmpu.core.errors import MockmpuError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import MpuState, Part, Upload
 from mockmpu.s3.rules import (
     CHECKSUM_ALGORITHMS,
@@ -253,7 +254,7 @@ def _part_number(value: RawInt) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and INT_RE.fullmatch(value):
-        number = int(value)
+        number = decimal(value)
     else:
         raise invalid_argument(message, "partNumber", raw)
     if not 1 <= number <= MAX_PART_NUMBER:

@@ -46,6 +46,7 @@ _CALLER_PARAMS = "mockmpu.caller_params"
 _ENDPOINT = "mockmpu.endpoint_host"
 _ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
+_attach_lock = threading.Lock()
 _thread = threading.local()
 #: botocore 1.43+ passes the request context on to the prepared request that before-send gets.
 _PREPARED_HAS_CONTEXT = "context" in inspect.signature(AWSPreparedRequest.__init__).parameters
@@ -173,10 +174,9 @@ _HANDLERS = (
 
 
 def _ensure_attached(client: Any) -> None:
-    events = client.meta.events
-    if not getattr(events, _ATTACHED, False):
+    # The unlocked read is the hot path; attach() re-checks under the lock.
+    if not getattr(client.meta.events, _ATTACHED, False):
         attach(client)
-        setattr(events, _ATTACHED, True)
 
 
 def install() -> None:
@@ -225,7 +225,11 @@ def _emitter_of(target: Any) -> Any:
 
 
 def attach(target: Any) -> None:
-    """Register the handlers on one existing client, resource or session (idempotent)."""
+    """Register the handlers on one existing client, resource or session (idempotent).
+
+    Safe under concurrency: threads attaching the same emitter at once register each handler
+    once.
+    """
     emitter = _emitter_of(target)
     if emitter is None:
         from mockmpu.core.errors import MockmpuError
@@ -234,7 +238,14 @@ def attach(target: Any) -> None:
             "attach() takes a botocore/boto3 client, a boto3 resource, a boto3.Session or a "
             f"botocore Session, not {type(target).__name__}."
         )
-    for event, handler in _HANDLERS:
-        emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
-    # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
-    emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
+    # botocore's unique_id check (look up, append, then mark) is not atomic: two threads making
+    # a client's first call at once could both append, and every call would then be answered
+    # twice. One lock for all emitters keeps registration once-only (it is taken once per client).
+    with _attach_lock:
+        if getattr(emitter, _ATTACHED, False):
+            return
+        for event, handler in _HANDLERS:
+            emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
+        # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
+        emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
+        setattr(emitter, _ATTACHED, True)
