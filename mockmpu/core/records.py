@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 from sortedcontainers import SortedList
 
+from mockmpu.core.bodies import KeptBody, body_bytes
+
 __all__ = [
     "Archive",
     "Bucket",
@@ -57,7 +59,8 @@ class Part:
     """One uploaded S3 part. ``etag`` is quoted hex MD5; ``md5`` the binary digest; sizes in bytes.
 
     ``checksums`` maps the algorithm (``"CRC32"``, ``"SHA256"`` ...) to the base64 value sent.
-    ``body`` is kept only when the state was created with ``keep_bodies=True``.
+    ``body`` is kept only when the state keeps bodies: the bytes, or where they were spilled to
+    disk (``core.bodies``; read either with ``body_bytes``).
     """
 
     part_number: int
@@ -66,7 +69,7 @@ class Part:
     md5: bytes
     last_modified: datetime
     checksums: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
+    body: KeptBody | None = None
 
 
 @_slotted
@@ -113,13 +116,17 @@ class CompletedObject:
     checksum_algorithm: str | None = None
     checksum: str | None = None
     checksum_type: str | None = None
+    #: what CreateMultipartUpload set: storage class, ``Content-Type``, ``x-amz-meta-*``.
+    storage_class: str = "STANDARD"
+    content_type: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
 
     @property
     def body(self) -> bytes | None:
         """The assembled bytes, when part bodies were kept; otherwise ``None``."""
         if any(p.body is None for p in self.parts):
             return None
-        return b"".join(p.body or b"" for p in self.parts)
+        return b"".join(body_bytes(p.body) or b"" for p in self.parts)
 
 
 @_slotted
@@ -192,7 +199,7 @@ class GlacierPart:
     range_end: int
     tree_hash: str
     size: int
-    body: bytes | None = None
+    body: KeptBody | None = None
 
 
 @dataclass
@@ -235,7 +242,7 @@ class Archive:
     description: str | None
     created: datetime
     upload_id: str | None = None
-    body: bytes | None = None
+    body: KeptBody | None = None
 
 
 @dataclass

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from mockmpu.core.bodies import store_body
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.numbers import decimal
 from mockmpu.core.state import MpuState, Part, Upload
@@ -186,7 +187,7 @@ def upload_part(
             md5=digest,
             last_modified=state.clock.now(),
             checksums=sent,
-            body=bytes(body) if state.keep_bodies else None,
+            body=store_body(state, body),
         )
         upload.put_part(part)
         return part

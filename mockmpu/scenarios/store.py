@@ -216,7 +216,7 @@ _INT = _Rule(_same, _int)
 _BOOL = _Rule(_same, _bool)
 _TIME = _Rule(format_time, _parse_time)
 _HEX = _Rule(lambda v: v.hex(), _hex)
-_B64 = _Rule(lambda v: base64.b64encode(v).decode("ascii"), _b64)
+_B64 = _Rule(lambda v: base64.b64encode(bytes(v)).decode("ascii"), _b64)  # spilled too
 _STR_MAP = _Rule(dict, _str_map)
 _STR_SET = _Rule(sorted, _str_set)
 _OPT_STR = _optional(_STR)
@@ -287,6 +287,9 @@ _RULES: dict[type, dict[str, _Rule | None]] = {
         "checksum_algorithm": _OPT_STR,
         "checksum": _OPT_STR,
         "checksum_type": _OPT_STR,
+        "storage_class": _STR,
+        "content_type": _OPT_STR,
+        "metadata": _STR_MAP,
     },
     Bucket: {
         "name": _STR,
