@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import os
 import threading
-import unittest
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any, Callable, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
@@ -18,11 +17,13 @@ from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
 from mockmpu.glacier.view import GlacierView
-from mockmpu.mock.decorate import decorate
 from mockmpu.s3.view import S3View
 from mockmpu.scenarios.base import Scenario, as_scenarios
 from mockmpu.services import SERVED, served_summary
 from mockmpu.transports import moto as _moto
+
+if TYPE_CHECKING:
+    import unittest
 
 __all__ = ["MpuMock", "mock_mpu"]
 
@@ -231,6 +232,9 @@ class MpuMock:
 
         Each call of the decorated function runs under a fresh mock with these options.
         """
+        # Imported here: the decorators use wrapt, which imports asyncio (issue 13).
+        from mockmpu.mock.decorate import decorate
+
         return decorate(self.fresh, func)
 
     # ------------------------------------------------------------------ serving

@@ -121,11 +121,12 @@ def create_multipart_uploads(
     """
     with state.lock:
         b = get_bucket(state, bucket)
-        new_id = state.ids.s3_upload_id
-        next_seq = state.next_seq
+        pairs = list(items)
+        ids = state.ids.s3_upload_ids(len(pairs))
+        seqs = state.next_seqs(len(pairs))
         created = [
-            Upload(bucket=bucket, key=key, upload_id=new_id(), initiated=when, seq=next_seq())
-            for key, when in items
+            Upload(bucket, key, upload_id, when, seq)
+            for (key, when), upload_id, seq in zip(pairs, ids, seqs)
         ]
         b.add_uploads(created)
         return created

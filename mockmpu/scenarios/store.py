@@ -37,6 +37,8 @@ from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
+from sortedcontainers import SortedList
+
 from mockmpu.core.cli_json import read_source
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import (
@@ -442,7 +444,7 @@ def _rebuild(obj: Any, path: str) -> None:
         for i, done in enumerate(obj.objects.values()):
             if done.bucket != obj.name:
                 raise _Invalid(f"{path}.objects[{i}].bucket", repr(obj.name), done.bucket)
-        obj.index = sorted(Bucket.index_entry(u) for u in obj.uploads.values())
+        obj.index = SortedList(Bucket.index_entry(u) for u in obj.uploads.values())
     elif isinstance(obj, Vault):
         where = (obj.account_id, obj.region, obj.name)
         for i, g in enumerate(obj.uploads.values()):
