@@ -115,6 +115,12 @@ def _s3_workflow(client: Any, bucket: str, region: str) -> None:
             ]
         },
     )
+    head = client.head_object(Bucket=bucket, Key=KEYS[0], PartNumber=2)
+    assert head["PartsCount"] == 2
+    ranged = client.get_object(Bucket=bucket, Key=KEYS[0], Range="bytes=0-3")
+    assert ranged["Body"].read() == b"aaaa"
+    with pytest.raises(ClientError, match="NoSuchKey"):
+        client.get_object(Bucket=bucket, Key=KEYS[1])
     client.abort_multipart_upload(Bucket=bucket, Key=KEYS[1], UploadId=uploads[1])
     with pytest.raises(ClientError, match="NoSuchUpload"):
         client.list_parts(Bucket=bucket, Key=KEYS[1], UploadId=uploads[1])
@@ -346,7 +352,8 @@ def test_a_hint_that_disagrees_with_the_request_is_a_mockmpu_error() -> None:
 @pytest.mark.parametrize(
     ("method", "url", "headers", "operation"),
     [
-        ("GET", "https://s3.us-west-2.amazonaws.com/bkt/a.csv", {}, "GetObject"),
+        ("DELETE", "https://s3.us-west-2.amazonaws.com/bkt/a.csv", {}, "DeleteObject"),
+        ("GET", "https://s3.us-west-2.amazonaws.com/bkt/a.csv?versionId=v1", {}, "GetObject"),
         ("PUT", "https://bkt.s3.us-west-2.amazonaws.com/a.csv", {}, "PutObject"),
         (
             "PUT",
@@ -378,9 +385,9 @@ def test_unserved_operations_are_named_and_touch_nothing(
 
 
 def test_an_unserved_operation_names_its_parameters() -> None:
-    reply = route(HttpRequest("GET", "https://s3.us-west-2.amazonaws.com/bkt/a%2Bb.csv"))
+    reply = route(HttpRequest("DELETE", "https://s3.us-west-2.amazonaws.com/bkt/a%2Bb.csv"))
     assert isinstance(reply, NotServed)
-    assert reply.describe() == "S3 GetObject (Bucket='bkt', Key='a+b.csv')"
+    assert reply.describe() == "S3 DeleteObject (Bucket='bkt', Key='a+b.csv')"
 
 
 _SIGNED = (
