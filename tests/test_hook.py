@@ -82,8 +82,9 @@ def test_unmocked_call_raises_an_assertion_error_with_the_remedy() -> None:
     assert lines[1].startswith(SERVED_LINE)
     assert "Glacier AbortMultipartUpload" in lines[1]
     assert lines[2] == (
-        '  To let this call reach AWS, use mock_mpu(passthrough={"s3:GetObject"}). '
-        "See README.md#passthrough."
+        '  To let this call reach AWS, use mock_mpu(passthrough={"s3:GetObject"}) ("s3:*" for '
+        "every S3 call; @pytest.mark.mpu_mock(passthrough=...) under pytest). "
+        "See help(mockmpu.mock_mpu)."
     )
     assert attempts == [1]  # raised once, never retried
 

@@ -13,7 +13,13 @@ from types import TracebackType
 from typing import Any, Callable, TypeVar, overload
 
 from mockmpu.core import activation as _activation
-from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
+from mockmpu.core.calls import (
+    Call,
+    CallList,
+    describe_call,
+    format_operation,
+    parse_operation_ref,
+)
 from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
@@ -26,8 +32,6 @@ from mockmpu.services import SERVED, served_summary
 __all__ = ["MpuMock", "mock_mpu"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_README_PASSTHROUGH = "README.md#passthrough"
 
 
 class MpuMock:
@@ -247,7 +251,9 @@ class MpuMock:
             f"mockmpu: {described} is not mocked.\n"
             f"  Served: {served_summary()}.\n"
             f"  To let this call reach AWS, use "
-            f'mock_mpu(passthrough={{"{service}:{operation}"}}). See {_README_PASSTHROUGH}.'
+            f'mock_mpu(passthrough={{"{service}:{operation}"}}) ("{service}:*" for every '
+            f"{format_operation(service, '')}call; @pytest.mark.mpu_mock(passthrough=...) under "
+            "pytest). See help(mockmpu.mock_mpu)."
         )
 
     def assert_no_unmocked_calls(self) -> None:
