@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import os
 import threading
-import unittest
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any, Callable, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import (
@@ -24,10 +23,13 @@ from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
 from mockmpu.glacier.view import GlacierView
-from mockmpu.mock.decorate import decorate
 from mockmpu.s3.view import S3View
 from mockmpu.scenarios.base import Scenario, as_scenarios
 from mockmpu.services import SERVED, served_summary
+from mockmpu.transports import moto as _moto
+
+if TYPE_CHECKING:
+    import unittest
 
 __all__ = ["MpuMock", "mock_mpu"]
 
@@ -61,7 +63,7 @@ class MpuMock:
         seed: int | None = 0,
         clock: Clock | ClockSource = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
-        keep_bodies: bool = False,
+        keep_bodies: bool | None = None,
         passthrough: Iterable[str] = (),
         assert_all_calls_mocked: bool = True,
         state: MpuState | str | os.PathLike[str] | None = None,
@@ -70,7 +72,10 @@ class MpuMock:
         wire: bool = True,
     ) -> None:
         if state is not None and (
-            seed != 0 or clock is not None or account_id != DEFAULT_ACCOUNT_ID or keep_bodies
+            seed != 0
+            or clock is not None
+            or account_id != DEFAULT_ACCOUNT_ID
+            or keep_bodies is not None
         ):
             raise MockmpuError(
                 "state= brings its own seed, clock, account_id and keep_bodies, so leave those "
@@ -100,7 +105,12 @@ class MpuMock:
         self.state = (
             _resolve_state(state)
             if state is not None
-            else MpuState(seed=seed, clock=clock, account_id=account_id, keep_bodies=keep_bodies)
+            else MpuState(
+                seed=seed,
+                clock=clock,
+                account_id=account_id,
+                keep_bodies=True if keep_bodies is None else keep_bodies,
+            )
         )
         self.s3 = S3View(self.state)
         self.glacier = GlacierView(self.state)
@@ -225,13 +235,23 @@ class MpuMock:
 
         Each call of the decorated function runs under a fresh mock with these options.
         """
+        # Imported here: the decorators use wrapt, which imports asyncio (issue 13).
+        from mockmpu.mock.decorate import decorate
+
         return decorate(self.fresh, func)
 
     # ------------------------------------------------------------------ serving
 
     def lets_through(self, service: str, operation: str) -> bool:
-        """True if this call should go on to botocore's normal path (or another mock)."""
+        """True if this call should go on to botocore's normal path (or another mock).
+
+        While moto's ``mock_aws`` is active too, that includes every call moto answers: the
+        operations mockmpu does not serve, and the bucket and object operations (moto owns
+        buckets and objects then; see ``transports/moto.py``).
+        """
         if (service, operation) in self._passthrough or (service, "*") in self._passthrough:
+            return True
+        if _moto.answers(service, operation):
             return True
         return (service, operation) not in SERVED and not self._assert_all_calls_mocked
 
@@ -247,9 +267,16 @@ class MpuMock:
         described = describe_call(service, operation, params)
         with self._record_lock:
             self.unmocked.append(described)
+        moto = ""
+        if service == "s3":
+            moto = (
+                "  To have moto answer it (and every other call mockmpu does not serve), use "
+                f"@mock_aws together with @mock_mpu. See help(mockmpu.mock_mpu).\n"
+            )
         return UnmockedCallError(
             f"mockmpu: {described} is not mocked.\n"
             f"  Served: {served_summary()}.\n"
+            f"{moto}"
             f"  To let this call reach AWS, use "
             f'mock_mpu(passthrough={{"{service}:{operation}"}}) ("{service}:*" for every '
             f"{format_operation(service, '')}call; @pytest.mark.mpu_mock(passthrough=...) under "
@@ -306,7 +333,7 @@ def mock_mpu(
     seed: int | None = 0,
     clock: Clock | ClockSource = None,
     account_id: str = DEFAULT_ACCOUNT_ID,
-    keep_bodies: bool = False,
+    keep_bodies: bool | None = None,
     passthrough: Iterable[str] = (),
     assert_all_calls_mocked: bool = True,
     state: MpuState | str | os.PathLike[str] | None = None,
@@ -329,7 +356,9 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
         clock: ``None`` (wall clock, UTC), a timezone-aware ``datetime`` (frozen there), a
             callable returning one, or a ``Clock``; ``mpu.state.clock.advance(days=10)`` moves it.
         account_id: the 12-digit account Glacier's ``-`` stands for.
-        keep_bodies: keep part bodies (default: only sizes and hashes are kept).
+        keep_bodies: keep part bodies (the default), so completed objects can be read back
+            (GetObject) and stored in moto's backend; past 32 MiB in total they spill to a
+            temporary file, so memory stays bounded. ``False`` keeps only sizes and hashes.
         passthrough: ``{"s3:GetObject", "sts:*"}``: calls that go on to botocore's normal path.
         assert_all_calls_mocked: raise :class:`UnmockedCallError` for any other call (default).
         state: an ``MpuState`` to share, e.g. ``mock_mpu(state=outer.state)``, or the path of
@@ -351,6 +380,13 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
             handler and its 200-with-error handling too, so calls an injected fault
             (``mpu.faults.fail``) targets, and errors botocore may retry, go through the wire
             path; so do the few answers the dict path cannot give exactly.
+
+    Un-mocked calls: while the mock is active, a call of any operation it does not serve raises
+    ``UnmockedCallError`` (an ``AssertionError``, never retried) naming the call. Two remedies:
+    ``passthrough={"s3:GetObject"}`` (``"s3:*"`` for a whole service) lets those calls go on to
+    botocore's normal path, and so to AWS with the credentials and network that needs; or
+    activate moto's ``mock_aws`` together with this mock, and moto answers every call mockmpu
+    does not serve (buckets and objects included) while mockmpu keeps the multipart operations.
 
     Not modelled: clients created before the hook was installed outside pytest (use
     ``mpu.attach(client)``), aiobotocore's async clients.
