@@ -271,7 +271,7 @@ class MpuMock:
         if service == "s3":
             moto = (
                 "  To have moto answer it (and every other call mockmpu does not serve), use "
-                f"@mock_aws together with @mock_mpu. See help(mockmpu.mock_mpu).\n"
+                "@mock_aws together with @mock_mpu. See help(mockmpu.mock_mpu).\n"
             )
         return UnmockedCallError(
             f"mockmpu: {described} is not mocked.\n"
