@@ -1,6 +1,6 @@
 """A bad-input corpus for every served operation, reusable across transports.
 
-The corpus (:data:`RAW`) is a list of raw HTTP requests: for each of the 19 served operations a
+The corpus (:data:`RAW`) is a list of raw HTTP requests: for each of the 21 served operations a
 well-formed request and its hostile variants (malformed and hostile XML: billion laughs, external
 entities, nesting 20 times deeper than Python's recursion limit; numbers of 5,000 digits; invalid
 UTF-8 in the query string, the path and headers; out-of-range values; bodies of tens of MB).
@@ -329,6 +329,16 @@ def _s3_corpus() -> list[RawRequest]:
         _s3("ok", "AbortMultipartUpload", "DELETE", "/bkt/k?uploadId={upload}"),
         _s3("bad-utf8", "AbortMultipartUpload", "DELETE", f"/bkt/k?uploadId={BAD_UTF8}"),
         _s3("ok", "ListMultipartUploads", "GET", "/bkt?uploads"),
+        # Object reads (served since the moto bridge): arrange() completes no object, so these
+        # are the misses and malformed reads.
+        _s3("missing-key", "GetObject", "GET", "/bkt/nokey"),
+        _s3("missing-bucket", "GetObject", "GET", "/nope/k"),
+        _s3("bad-utf8-key", "GetObject", "GET", f"/bkt/k{BAD_UTF8}"),
+        _s3("bad-range", "GetObject", "GET", "/bkt/k", headers={"range": b"bytes=\xff-"}),
+        _s3("bad-part-number", "GetObject", "GET", "/bkt/k?partNumber=x"),
+        _s3("missing-key", "HeadObject", "HEAD", "/bkt/nokey"),
+        _s3("bad-utf8-key", "HeadObject", "HEAD", f"/bkt/k{BAD_UTF8}"),
+        _s3("bad-part-number", "HeadObject", "HEAD", "/bkt/k?partNumber=0"),
         _s3("ok", "ListParts", "GET", "/bkt/k?uploadId={upload}"),
         _s3("bad-utf8", "ListParts", "GET", f"/bkt/k?uploadId={{upload}}&x={BAD_UTF8}"),
         _s3(
@@ -342,16 +352,21 @@ def _s3_corpus() -> list[RawRequest]:
     ]
     for method, operation in (("GET", "GetObject"), ("HEAD", "HeadObject")):
         out += [
-            _s3("ok", operation, method, "/obj-bkt/o"),
-            _s3("missing-key", operation, method, "/obj-bkt/nope"),
-            _s3("missing-bucket", operation, method, "/nope/o"),
-            _s3("bad-utf8-key", operation, method, f"/obj-bkt/o{BAD_UTF8}"),
-            _s3("part-and-range", operation, method, "/obj-bkt/o?partNumber=1",
+            _s3("read-ok", operation, method, "/obj-bkt/o"),
+            _s3("read-missing-key", operation, method, "/obj-bkt/nope"),
+            _s3("read-missing-bucket", operation, method, "/nope/o"),
+            _s3("read-bad-utf8-key", operation, method, f"/obj-bkt/o{BAD_UTF8}"),
+            _s3("read-part-and-range", operation, method, "/obj-bkt/o?partNumber=1",
                 headers={"range": "bytes=0-1"}),
         ]  # fmt: skip
         for label, number in _NUMBERS.items():
             out.append(
-                _s3(f"part-number-{label}", operation, method, f"/obj-bkt/o?partNumber={number}")
+                _s3(
+                    f"read-part-number-{label}",
+                    operation,
+                    method,
+                    f"/obj-bkt/o?partNumber={number}",
+                )
             )
             forms = {
                 "start": f"bytes={number}-",
@@ -363,7 +378,7 @@ def _s3_corpus() -> list[RawRequest]:
                 name = "long" if label == "huge" and kind != "start" else label
                 out.append(
                     _s3(
-                        f"range-{kind}-{name}",
+                        f"read-range-{kind}-{name}",
                         operation,
                         method,
                         "/obj-bkt/o",
@@ -376,7 +391,7 @@ def _s3_corpus() -> list[RawRequest]:
             for label, value in (("bad-utf8", b"\xff\xfe"), ("long", HUGE), ("blank", "")):
                 out.append(
                     _s3(
-                        f"{header}-{label}",
+                        f"read-{header}-{label}",
                         operation,
                         method,
                         "/obj-bkt/o",
@@ -384,7 +399,7 @@ def _s3_corpus() -> list[RawRequest]:
                     )
                 )
         out.append(
-            _s3("checksum-mode-odd", operation, method, "/obj-bkt/o",
+            _s3("read-checksum-mode-odd", operation, method, "/obj-bkt/o",
                 headers={"x-amz-checksum-mode": "\u00e9NABLED"})
         )  # fmt: skip
     for label, number in _NUMBERS.items():

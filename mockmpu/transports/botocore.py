@@ -37,8 +37,9 @@ from botocore.client import BaseClient
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import BodySummary
 from mockmpu.core.wire import HttpRequest
-from mockmpu.dispatch import NotServed, dispatch
+from mockmpu.dispatch import NotServed, route, serve
 from mockmpu.services import SERVED
+from mockmpu.services import handler as _handler
 from mockmpu.transports import moto as _moto
 
 __all__ = ["SERVED", "attach", "install", "moto_active"]
@@ -133,21 +134,26 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     if (service, operation) not in SERVED:
         raise handle.unmocked_call(service, operation, caller_params)
     endpoint = context.get(_ENDPOINT)
-    http = HttpRequest(request.method, request.url, request.headers, request.body)
-    options: dict[str, Any] = {
-        "hint": (service, operation),
-        "region": context.get("client_region") or "us-east-1",
-        "endpoint_hosts": (endpoint,) if endpoint else (),
-        "params": caller_params,
-    }
-    if _moto.active():
-        # moto's before-send handler runs after this one whatever it returns: the bridge marks
-        # the request so moto leaves it alone, and keeps buckets and objects in moto's backend.
-        reply = _moto.dispatch(handle, http, request, **options)
-    else:
-        reply = dispatch(handle, http, **options)
-    if isinstance(reply, NotServed):  # a form of a served operation that is not served
+    routed = route(
+        HttpRequest(request.method, request.url, request.headers, request.body),
+        hint=(service, operation),
+        region=context.get("client_region") or "us-east-1",
+        endpoint_hosts=(endpoint,) if endpoint else (),
+    )
+    if isinstance(routed, NotServed):  # a form of a served operation that is not served
         raise handle.unmocked_call(service, operation, caller_params)
+    # moto's before-send handler runs after this one whatever it returns: mark the request so
+    # moto leaves it alone, and keep buckets and completed objects in moto's backend.
+    with_moto = service == "s3" and _moto.active()
+    if with_moto:
+        _moto.claim(request)
+        _moto.sync_bucket(handle.state, routed)
+        upload = _moto.pending_upload(handle.state, routed)
+    elif _moto.active():
+        _moto.claim(request)
+    reply = serve(handle, _handler(service, operation), routed, caller_params)
+    if with_moto:
+        _moto.completed(handle.state, routed, reply, upload)
     # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.
     return AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
 

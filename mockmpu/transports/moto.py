@@ -44,11 +44,10 @@ from typing import TYPE_CHECKING, Any
 from mockmpu.core.bodies import body_bytes
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import Bucket, MpuState, Upload
-from mockmpu.dispatch import NotServed, Target, route, serve
-from mockmpu.services import SERVED, handler
+from mockmpu.services import SERVED
 
 if TYPE_CHECKING:
-    from mockmpu.core.wire import HttpRequest, WireRequest, WireResponse
+    from mockmpu.core.wire import WireRequest, WireResponse
 
 __all__ = [
     "MOTO_ANSWERS",
@@ -56,7 +55,6 @@ __all__ = [
     "answers",
     "claim",
     "completed",
-    "dispatch",
     "pending_upload",
     "sync_bucket",
 ]
@@ -235,35 +233,3 @@ def completed(
         count = int(suffix)
     key.checksum_value = value
     key.checksum_parts = count
-
-
-# ------------------------------------------------------------------------------------ dispatch
-
-
-def dispatch(
-    target: Target,
-    http: HttpRequest,
-    request: Any,
-    *,
-    hint: tuple[str, str],
-    region: str,
-    endpoint_hosts: tuple[str, ...] = (),
-    params: Mapping[str, Any] | None = None,
-) -> WireResponse | NotServed:
-    """``mockmpu.dispatch.dispatch`` while moto is active, for the botocore ``request`` object.
-
-    Claims the request (moto skips it), brings an S3 request's bucket into line with moto's
-    backend first, and stores the object a CompleteMultipartUpload produced in moto's backend
-    after.
-    """
-    routed = route(http, hint=hint, region=region, endpoint_hosts=endpoint_hosts)
-    if isinstance(routed, NotServed):
-        return routed
-    claim(request)
-    if routed.service != "s3":
-        return serve(target, handler(routed.service, routed.operation), routed, params)
-    sync_bucket(target.state, routed)
-    upload = pending_upload(target.state, routed)
-    reply = serve(target, handler(routed.service, routed.operation), routed, params)
-    completed(target.state, routed, reply, upload)
-    return reply
