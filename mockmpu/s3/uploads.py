@@ -11,8 +11,10 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from mockmpu.core.bodies import store_body
 from mockmpu.core.checksums import DIGEST_SIZES, b64_checksum, decode_checksum
 from mockmpu.core.errors import MockmpuError, ServiceError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import MpuState, Part, Upload
 from mockmpu.s3.limits import check_object_request, check_part_size, verify_part_checksums
 from mockmpu.s3.payload import PartPayload
@@ -123,11 +125,12 @@ def create_multipart_uploads(
     """
     with state.lock:
         b = get_bucket(state, bucket)
-        new_id = state.ids.s3_upload_id
-        next_seq = state.next_seq
+        pairs = list(items)
+        ids = state.ids.s3_upload_ids(len(pairs))
+        seqs = state.next_seqs(len(pairs))
         created = [
-            Upload(bucket=bucket, key=key, upload_id=new_id(), initiated=when, seq=next_seq())
-            for key, when in items
+            Upload(bucket, key, upload_id, when, seq)
+            for (key, when), upload_id, seq in zip(pairs, ids, seqs)
         ]
         b.add_uploads(created)
         return created
@@ -229,7 +232,7 @@ def upload_part(
             md5=payload.md5,
             last_modified=state.clock.now(),
             checksums=sent,
-            body=payload.body,
+            body=store_body(state, payload.body),
             crc64nvme=(
                 payload.computed.get("CRC64NVME") if upload.checksum_algorithm is None else None
             ),
@@ -314,7 +317,7 @@ def _part_number(value: RawInt) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and INT_RE.fullmatch(value):
-        number = int(value)
+        number = decimal(value)
     else:
         raise invalid_argument(message, "partNumber", raw)
     if not 1 <= number <= MAX_PART_NUMBER:
