@@ -247,11 +247,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("7a", f"{uploads} (mpu.s3 view)", "mockmpu-uploads", s.memory_uploads, None, ""),
             (
                 "7b",
-                f"{parts} (client.upload_part)",
+                f"{parts} (client.upload_part, bodies kept: the default)",
                 "mockmpu-parts",
                 s.memory_parts,
-                100_000_000,
-                "issue 5",
+                150_000_000,
+                "issue 10",
             ),
         ]
         if moto:

@@ -87,3 +87,13 @@ def test_spilled_parts_read_back_and_survive_a_state_file(
         s3 = boto3.session.Session().client("s3", region_name="us-east-1")
         got = s3.get_object(Bucket="bkt", Key="k", PartNumber=3)
         assert got["Body"].read() == parts[2]
+
+
+def test_equal_bodies_share_one_copy_and_different_ones_do_not() -> None:
+    store = BodyStore(budget=0)
+    digest = b"d" * 16  # the same digest for different bytes: equality decides, not the digest
+    first = store.keep(b"x" * 100, digest)
+    again = store.keep(b"x" * 100, digest)
+    other = store.keep(b"y" * 100, digest)
+    assert again is first and other is not first
+    assert (bytes(first), bytes(other), store.spilled) == (b"x" * 100, b"y" * 100, 200)

@@ -110,18 +110,41 @@ class BodyStore:
         # The last ``bytes`` object kept and where: arrange helpers share one filler object
         # across thousands of parts, and it is kept once.
         self._last: tuple[bytes, KeptBody] | None = None
+        # (size, MD5) -> where a body with that digest is kept: a body equal to one already
+        # kept (tests upload the same bytes again and again) is kept once. Equality is checked
+        # byte for byte, so an MD5 collision is kept apart.
+        self._by_digest: dict[tuple[int, bytes], KeptBody] = {}
 
-    def keep(self, data: bytes | bytearray | memoryview) -> KeptBody:
-        """Keep ``data``; return the bytes (within the budget) or where it was spilled."""
+    def keep(self, data: bytes | bytearray | memoryview, digest: bytes | None = None) -> KeptBody:
+        """Keep ``data``; return the bytes (within the budget) or where it was spilled.
+
+        ``digest`` (the body's MD5, when the caller has it) lets equal bodies share one copy.
+        """
         size = len(data)
         with self._lock:
             last = self._last
             if last is not None and last[0] is data:
                 return last[1]
+            key = (size, digest) if digest is not None else None
+            same = self._by_digest.get(key) if key is not None else None
+            if same is not None and self._equal(same, data):
+                return same
             kept = self._keep(data, size)
+            if key is not None and same is None:
+                self._by_digest[key] = kept
             if isinstance(data, bytes):
                 self._last = (data, kept)
             return kept
+
+    def _equal(self, kept: KeptBody, data: bytes | bytearray | memoryview) -> bool:
+        if isinstance(kept, bytes):
+            return kept == data
+        view = memoryview(data)
+        for start in range(0, kept.size, _READ_CHUNK):
+            chunk = self.read(kept.offset + start, min(_READ_CHUNK, kept.size - start))
+            if chunk != view[start : start + len(chunk)]:
+                return False
+        return True
 
     def _keep(self, data: bytes | bytearray | memoryview, size: int) -> KeptBody:
         if self.in_memory + size <= self.budget:
@@ -173,15 +196,18 @@ def store_of(state: Keeper) -> BodyStore:
     return store
 
 
-def store_body(state: Keeper, data: bytes | bytearray | memoryview | None) -> KeptBody | None:
+def store_body(
+    state: Keeper, data: bytes | bytearray | memoryview | None, digest: bytes | None = None
+) -> KeptBody | None:
     """Keep one part body if the state keeps bodies; return what goes in ``Part.body``.
 
     ``None`` when ``state.keep_bodies`` is false or there is no body. The data is copied (the
-    caller may reuse its buffer).
+    caller may reuse its buffer). ``digest``, the body's MD5 when the caller has it, lets a
+    body equal to one already kept share its copy (checked byte for byte).
     """
     if data is None or not state.keep_bodies:
         return None
-    return store_of(state).keep(data)
+    return store_of(state).keep(data, digest)
 
 
 def body_bytes(body: KeptBody | None) -> bytes | None:
