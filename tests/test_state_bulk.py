@@ -77,3 +77,22 @@ def test_http_dates_are_email_utils_dates_of_the_whole_second() -> None:
         assert http_date(when) == expected  # the remembered second
     other_zone = T0.astimezone(timezone(timedelta(hours=5)))
     assert http_date(other_zone) == format_datetime(T0, usegmt=True)
+
+
+def test_uploads_without_parts_share_empty_containers_until_their_first_part() -> None:
+    import pytest
+
+    from mockmpu.core.records import Part, Upload
+
+    first = Upload("bkt", "a", "id-a", T0, 1)
+    second = Upload("bkt", "b", "id-b", T0, 2)
+    assert first.parts is second.parts and first.parts == {} and first.part_numbers == []
+    assert first.metadata is second.metadata and first.metadata == {}
+    with pytest.raises(TypeError, match="put_part"):
+        first.parts[1] = Part(1, 0, '"x"', b"", T0)
+    with pytest.raises(TypeError, match="put_part"):
+        first.part_numbers.append(1)
+    first.put_part(Part(2, 5, '"x"', b"", T0))
+    first.put_part(Part(1, 5, '"y"', b"", T0))
+    assert first.part_numbers == [1, 2] and set(first.parts) == {1, 2}
+    assert second.parts == {} and second.part_numbers == []
