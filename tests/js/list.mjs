@@ -1,0 +1,34 @@
+// The AWS SDK for JavaScript v3 against mockmpu's server (run by tests/test_server_js.py).
+//   node list.mjs uploads BUCKET          -> JSON [{Key, UploadId}] of every page
+//   node list.mjs parts BUCKET KEY ID     -> JSON [PartNumber] of every page (paginateListParts)
+// The endpoint comes from AWS_ENDPOINT_URL; the SDK has no ListMultipartUploads paginator, so
+// the uploads loop follows NextKeyMarker and NextUploadIdMarker, as AWS documents.
+import { S3Client, ListMultipartUploadsCommand, paginateListParts } from "@aws-sdk/client-s3";
+
+const client = new S3Client({
+  endpoint: process.env.AWS_ENDPOINT_URL,
+  region: "us-east-1",
+  forcePathStyle: true,
+  credentials: { accessKeyId: "mockmpu", secretAccessKey: "mockmpu" },
+});
+const [mode, bucket, key, uploadId] = process.argv.slice(2);
+const out = [];
+let pages = 0;
+if (mode === "uploads") {
+  let input = { Bucket: bucket };
+  for (;;) {
+    const page = await client.send(new ListMultipartUploadsCommand(input));
+    pages += 1;
+    for (const u of page.Uploads ?? []) out.push({ Key: u.Key, UploadId: u.UploadId });
+    if (!page.IsTruncated) break;
+    input = { Bucket: bucket, KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+  }
+} else if (mode === "parts") {
+  for await (const page of paginateListParts({ client }, { Bucket: bucket, Key: key, UploadId: uploadId })) {
+    pages += 1;
+    for (const p of page.Parts ?? []) out.push(p.PartNumber);
+  }
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+console.log(JSON.stringify({ pages, items: out }));
