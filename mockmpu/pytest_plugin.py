@@ -1,5 +1,8 @@
 """pytest plugin: the ``mpu_mock`` fixture and the ``@pytest.mark.mpu_mock(**options)`` marker.
 
+The ``mpu_server`` fixture is a running ``mockmpu.server.MpuServer`` for tests that drive other
+processes (options from ``@pytest.mark.mpu_server(**options)``).
+
 The ``mpu_scenario`` fixture is the scenario loaded by ``scenario=`` or by
 ``mockmpu.scenarios.parametrize``, with its ground truth.
 

@@ -19,6 +19,7 @@ Not modelled: TLS (serve http only), signature verification, ``x-amz-expected-bu
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 import traceback
@@ -209,24 +210,35 @@ class ServerThread:
         class _Handler(WSGIRequestHandler):
             """No access log; no ``Server``/``Date`` of its own (the codecs send AWS's)."""
 
+            def handle_expect_100(self) -> bool:
+                return True  # werkzeug's run_wsgi sends the one "100 Continue"
+
             def send_response(self, code: int, message: str | None = None) -> None:
                 self.send_response_only(code, message)
 
             def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
                 pass
 
-        try:
-            self._server: BaseWSGIServer = make_server(
-                host, port, app, threaded=True, request_handler=_Handler
-            )
+        try:  # bind here, so that a taken port is an error of ours (werkzeug would exit)
+            listener = socket.create_server((host, port))
         except OSError as exc:
             raise MockmpuError(
                 f"mockmpu's server could not listen on {host}:{port} ({exc.strerror}); pick "
                 "another port, or port 0 for a free one."
             ) from None
+        bound = int(listener.getsockname()[1])
+        with listener:
+            self._server: BaseWSGIServer = make_server(
+                host,
+                bound,
+                app,
+                threaded=True,
+                request_handler=_Handler,
+                fd=listener.fileno(),
+            )
         self._server.daemon_threads = True
         self.host = host
-        self.port: int = self._server.server_port
+        self.port = bound
         self._thread: threading.Thread | None = None
 
     @property
