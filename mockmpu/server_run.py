@@ -32,9 +32,19 @@ MAX_LISTED = 60
 
 
 def client_environment(endpoint_url: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """``base`` (default ``os.environ``) pointed at ``endpoint_url`` with dummy credentials."""
+    """``base`` (default ``os.environ``) pointed at ``endpoint_url`` with dummy credentials.
+
+    Session tokens, profiles and ``AWS_CA_BUNDLE`` are removed (the endpoint is plain http; a CA
+    bundle makes rclone refuse to start).
+    """
     env = dict(os.environ if base is None else base)
-    for name in ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+    for name in (
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CA_BUNDLE",
+    ):
         env.pop(name, None)
     env.update(
         {
