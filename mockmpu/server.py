@@ -210,7 +210,9 @@ class MpuServer:
 
     # ------------------------------------------------------------------ admin API
 
-    def _admin(self, method: str, name: str, query: dict[str, str], body: bytes) -> tuple[int, bytes]:
+    def _admin(
+        self, method: str, name: str, query: dict[str, str], body: bytes
+    ) -> tuple[int, bytes]:
         from mockmpu.server_admin import answer
 
         try:

@@ -149,4 +149,6 @@ def answer(
     if route == ("DELETE", "faults"):
         server.faults.clear()
         return 200, _faults_json(server)
-    return 404, {"error": f"No admin endpoint {method} /_mockmpu/{name}; GET /_mockmpu/ lists them."}
+    return 404, {
+        "error": f"No admin endpoint {method} /_mockmpu/{name}; GET /_mockmpu/ lists them."
+    }

@@ -99,8 +99,10 @@ def _calls_text(server: MpuServer) -> list[str]:
     lines = [f"mockmpu: the command made {len(calls)} calls"]
     if len(calls) <= MAX_LISTED:
         for call in calls:
-            lines.append(f"  {describe_call(call.service, call.operation, call.params)} -> "
-                         f"{call.status} {call.outcome}")
+            lines.append(
+                f"  {describe_call(call.service, call.operation, call.params)} -> "
+                f"{call.status} {call.outcome}"
+            )
         return lines
     counts = Counter((c.ref, c.outcome) for c in calls)
     for (ref, outcome), count in sorted(counts.items()):
@@ -116,11 +118,15 @@ def _compare(label: str, expected: Sequence[str], seen: Sequence[str]) -> tuple[
     verdict = "met" if met else "NOT MET"
     lines = [f"  {label}: expected {len(want)}, got {len(got)}: {verdict}"]
     if missing:
-        lines.append(f"    missing {len(missing)}: {', '.join(missing[:5])}" + (
-            " ..." if len(missing) > 5 else ""))
+        lines.append(
+            f"    missing {len(missing)}: {', '.join(missing[:5])}"
+            + (" ..." if len(missing) > 5 else "")
+        )
     if extra:
-        lines.append(f"    unexpected {len(extra)}: {', '.join(extra[:5])}" + (
-            " ..." if len(extra) > 5 else ""))
+        lines.append(
+            f"    unexpected {len(extra)}: {', '.join(extra[:5])}"
+            + (" ..." if len(extra) > 5 else "")
+        )
     return met, lines
 
 
@@ -148,16 +154,20 @@ def _truth(
             expected = [str(n) for n in scenario.part_numbers]
         else:
             expected = list(scenario.part_ranges)
-        met, lines = _compare(f"parts of upload {scenario.upload.upload_id} listed", expected,
-                              seen.parts)
+        met, lines = _compare(
+            f"parts of upload {scenario.upload.upload_id} listed", expected, seen.parts
+        )
         return met, [head, *lines]
     if _aborted(server, scenario):
         if older_than is None:
             older_than = scenario.params.get("older_than", timedelta(0))
         assert isinstance(older_than, timedelta)
         expected = [u.upload_id for u in scenario.remaining_after_cleanup(older_than)]
-        met, lines = _compare(f"uploads left after cleanup (older than {older_than})", expected,
-                              _remaining(server, scenario))
+        met, lines = _compare(
+            f"uploads left after cleanup (older than {older_than})",
+            expected,
+            _remaining(server, scenario),
+        )
         return met, [head, *lines]
     expected = [u.upload_id for u in scenario.expected_seen]
     met, lines = _compare("uploads listed", expected, seen.upload_ids)

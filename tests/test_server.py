@@ -43,7 +43,11 @@ def _client(server: MpuServer, service: str = "s3", **config: Any) -> Any:
 
 
 def _raw(
-    server: MpuServer, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
+    server: MpuServer,
+    method: str,
+    path: str,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, dict[str, str], bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     try:
@@ -82,7 +86,7 @@ def test_endpoint_url_and_stop_close_the_port() -> None:
 
 
 def test_a_taken_port_is_one_clear_error(mpu_server: MpuServer) -> None:
-    with pytest.raises(MockmpuError, match="could not listen on 127.0.0.1"):
+    with pytest.raises(MockmpuError, match=r"could not listen on 127\.0\.0\.1"):
         MpuServer(port=mpu_server.port)
 
 
@@ -200,8 +204,9 @@ def _upload_one_part(args: tuple[str, str, int, bytes]) -> str:
     s3 = boto3.session.Session().client(
         "s3", endpoint_url=endpoint, region_name="us-east-1", **_KEYS
     )
-    reply = s3.upload_part(Bucket="bkt", Key="big.bin", UploadId=upload_id, PartNumber=number,
-                           Body=body)
+    reply = s3.upload_part(
+        Bucket="bkt", Key="big.bin", UploadId=upload_id, PartNumber=number, Body=body
+    )
     return str(reply["ETag"])
 
 
@@ -266,13 +271,15 @@ def test_admin_loads_a_scenario_with_parameters(mpu_server: MpuServer) -> None:
 
 
 def test_admin_parts_scenario_and_bad_requests(mpu_server: MpuServer) -> None:
-    status, truth = _admin(mpu_server, "POST", "scenario", {"name": "glacier-end-marker-json-null",
-                                                            "params": {"n": 3}})
+    status, truth = _admin(
+        mpu_server, "POST", "scenario", {"name": "glacier-end-marker-json-null", "params": {"n": 3}}
+    )
     assert status == 200 and truth["vault"] and len(truth["uploads"]) == 3
     status, error = _admin(mpu_server, "POST", "scenario", {"name": "no-such-thing"})
     assert status == 400 and "no-such-thing" in error["error"]
-    status, error = _admin(mpu_server, "POST", "scenario", {"name": "many-parts",
-                                                            "params": {"bogus": 1}})
+    status, error = _admin(
+        mpu_server, "POST", "scenario", {"name": "many-parts", "params": {"bogus": 1}}
+    )
     assert status == 400 and "takes no argument 'bogus'" in error["error"]
     status, _, payload = _raw(mpu_server, "POST", "/_mockmpu/scenario", b"not json")
     assert status == 400 and b"JSON object" in payload
@@ -339,8 +346,9 @@ def test_admin_injects_faults_and_sets_switches(mpu_server: MpuServer) -> None:
     with pytest.raises(ClientError, match="SlowDown"):
         s3.list_multipart_uploads(Bucket="bkt")
     s3.list_multipart_uploads(Bucket="bkt")  # times=1: the next attempt is answered
-    status, faults = _admin(mpu_server, "PUT", "faults", {"omit_next_upload_id_marker": True,
-                                                          "loop_guard": 7})
+    status, faults = _admin(
+        mpu_server, "PUT", "faults", {"omit_next_upload_id_marker": True, "loop_guard": 7}
+    )
     assert status == 200
     assert faults["switches"]["omit_next_upload_id_marker"] is True
     assert mpu_server.faults.omit_next_upload_id_marker and mpu_server.faults.loop_guard == 7
@@ -349,8 +357,9 @@ def test_admin_injects_faults_and_sets_switches(mpu_server: MpuServer) -> None:
     assert faults["injected"] == []
     status, error = _admin(mpu_server, "PUT", "faults", {"no_such_switch": True})
     assert status == 400 and "no_such_switch" in error["error"]
-    status, error = _admin(mpu_server, "POST", "faults", {"operation": "s3:GetObject",
-                                                          "code": "SlowDown"})
+    status, error = _admin(
+        mpu_server, "POST", "faults", {"operation": "s3:GetObject", "code": "SlowDown"}
+    )
     assert status == 400
     status, error = _admin(mpu_server, "POST", "faults", {"code": "SlowDown"})
     assert status == 400 and "operation" in error["error"]

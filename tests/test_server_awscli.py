@@ -48,8 +48,17 @@ def test_list_parts_over_many_parts() -> None:
         truth = server.scenario
         up = truth.upload
         assert up.key is not None
-        listed = _aws(server, "s3api", "list-parts", "--bucket", truth.bucket, "--key", up.key,
-                      "--upload-id", up.upload_id)
+        listed = _aws(
+            server,
+            "s3api",
+            "list-parts",
+            "--bucket",
+            truth.bucket,
+            "--key",
+            up.key,
+            "--upload-id",
+            up.upload_id,
+        )
         assert [p["PartNumber"] for p in listed["Parts"]] == list(truth.part_numbers)
         assert server.calls.filter("s3:ListParts").call_count == 3  # 2,500 parts, pages of 1,000
 
@@ -59,8 +68,17 @@ def test_abort_multipart_upload_inside_the_colliding_run() -> None:
         truth = server.scenario
         victim = truth.uploads[1000]  # one of the uploads sharing the boundary key
         assert victim.key is not None
-        _aws(server, "s3api", "abort-multipart-upload", "--bucket", truth.bucket, "--key",
-             victim.key, "--upload-id", victim.upload_id)
+        _aws(
+            server,
+            "s3api",
+            "abort-multipart-upload",
+            "--bucket",
+            truth.bucket,
+            "--key",
+            victim.key,
+            "--upload-id",
+            victim.upload_id,
+        )
         left = [u.upload_id for u in server.s3.uploads(truth.bucket)]
         assert left == [i for i in truth.upload_ids if i != victim.upload_id]
 
@@ -85,7 +103,14 @@ def test_s3_cp_of_a_multipart_file(tmp_path: Path) -> None:
 def test_glacier_list_multipart_uploads_with_a_json_null_end_marker() -> None:
     with MpuServer(scenario=scenarios.glacier_end_marker("json-null")) as server:
         truth = server.scenario
-        listed = _aws(server, "glacier", "list-multipart-uploads", "--account-id", "-",
-                      "--vault-name", truth.vault)
+        listed = _aws(
+            server,
+            "glacier",
+            "list-multipart-uploads",
+            "--account-id",
+            "-",
+            "--vault-name",
+            truth.vault,
+        )
         assert [u["MultipartUploadId"] for u in listed["UploadsList"]] == list(truth.upload_ids)
         assert server.calls.filter("glacier:ListMultipartUploads").call_count > 1

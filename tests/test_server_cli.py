@@ -134,9 +134,7 @@ def test_run_reports_what_a_lister_saw_and_exits_with_the_command_status(tmp_pat
         "page = boto3.client('s3').list_multipart_uploads(Bucket='bkt')\n"
         "sys.exit(3)\n"
     )
-    process = _mockmpu(
-        "run", "--scenario", "colliding-keys", "--", sys.executable, str(script)
-    )
+    process = _mockmpu("run", "--scenario", "colliding-keys", "--", sys.executable, str(script))
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 3  # the command's status, even without --check
     assert "S3 ListMultipartUploads (Bucket='bkt') -> 200 ok" in stderr

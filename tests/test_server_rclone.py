@@ -29,9 +29,7 @@ def _rclone(server: MpuServer, *args: str) -> str:
             "RCLONE_CONFIG": "/dev/null",
         }
     )
-    done = subprocess.run(
-        [rclone(), *args], env=env, capture_output=True, text=True, timeout=300
-    )
+    done = subprocess.run([rclone(), *args], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return done.stdout
 

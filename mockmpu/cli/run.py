@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
     if command[:1] == ["--"]:
         command = command[1:]
     if not command:
-        print("mockmpu run: give the command after --, e.g. mockmpu run -- aws s3 ls", file=sys.stderr)
+        print(
+            "mockmpu run: give the command after --, e.g. mockmpu run -- aws s3 ls", file=sys.stderr
+        )
         return 2
     seen = Seen()
     try:

@@ -82,7 +82,9 @@ def apply_faults(server: Any, args: argparse.Namespace) -> None:
         head, *extras = spec.split(",")
         operation, sep, code = head.partition("=")
         if not sep:
-            raise MockmpuError(f"--fail takes OPERATION=CODE, e.g. s3:UploadPart=SlowDown, not {spec!r}.")
+            raise MockmpuError(
+                f"--fail takes OPERATION=CODE, e.g. s3:UploadPart=SlowDown, not {spec!r}."
+            )
         options: dict[str, Any] = {}
         for extra in extras:
             name, _, value = extra.partition("=")

@@ -59,9 +59,7 @@ def _builders() -> dict[str, Callable[..., Scenario]]:
 def _convert(builder: Callable[..., Scenario], name: str, value: Any) -> Any:
     parameter = inspect.signature(builder).parameters.get(name)
     if parameter is None:
-        accepted = [
-            p for p in inspect.signature(builder).parameters if p not in ("seed", "clock")
-        ]
+        accepted = [p for p in inspect.signature(builder).parameters if p not in ("seed", "clock")]
         raise MockmpuError(
             f"Scenario builder {builder.__name__} takes no argument {name!r}; it takes "
             f"{', '.join(accepted)}."

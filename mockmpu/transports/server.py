@@ -87,9 +87,7 @@ def not_implemented(target: Target, missing: NotServed) -> WireResponse:
     the operation and what is served instead. Source:
     https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
     """
-    message = (
-        f"mockmpu does not implement {missing.describe()}. Served: {served_summary()}."
-    )
+    message = f"mockmpu does not implement {missing.describe()}. Served: {served_summary()}."
     error = ServiceError("NotImplemented", message, 501, sender="Server")
     reply = _render_error(target, missing.service, error)
     target.record(
@@ -236,7 +234,6 @@ class ServerThread:
                 request_handler=_Handler,
                 fd=listener.fileno(),
             )
-        self._server.daemon_threads = True
         self.host = host
         self.port = bound
         self._thread: threading.Thread | None = None
