@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def aws_cli() -> str:
-    """The ``aws`` command: $MOCKMPU_AWS_CLI, .venv-awscli/bin/aws (CI), or ``aws`` on PATH."""
-    candidates = [os.environ.get("MOCKMPU_AWS_CLI"), str(ROOT / ".venv-awscli" / "bin" / "aws")]
+    """The ``aws`` command: $MOCKMPU_AWS_CLI, the test environment's own (mockmpu[clients]),
+    .venv-awscli/bin/aws, or ``aws`` on PATH."""
+    candidates = [
+        os.environ.get("MOCKMPU_AWS_CLI"),
+        str(Path(sys.executable).parent / "aws"),
+        str(ROOT / ".venv-awscli" / "bin" / "aws"),
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).exists():
             return candidate
     found = shutil.which("aws")
     if found is None:
-        pytest.skip("the AWS CLI is not installed (.ci/run installs it into .venv-awscli)")
+        pytest.skip("the AWS CLI is not installed (pip install 'mockmpu[clients]')")
     return found
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from mockmpu import scenarios
 from mockmpu.server import MpuServer
-from mockmpu.server_run import client_environment
+from mockmpu.server.report import client_environment
 from tests._clients import aws_cli
 
 pytest.importorskip("werkzeug")

@@ -14,7 +14,7 @@ import pytest
 
 from mockmpu import scenarios
 from mockmpu.server import MpuServer
-from mockmpu.server_run import client_environment
+from mockmpu.server.report import client_environment
 from tests._clients import ROOT, node_with_sdk
 
 pytest.importorskip("werkzeug")

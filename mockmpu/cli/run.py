@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from mockmpu.cli.server import make_server
     from mockmpu.core.errors import MockmpuError
     from mockmpu.scenarios.spec import parse_duration
-    from mockmpu.server_run import Seen, client_environment, report
+    from mockmpu.server.report import Seen, client_environment, report
 
     command = list(args.command)
     if command[:1] == ["--"]:

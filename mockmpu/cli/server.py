@@ -99,7 +99,7 @@ def apply_faults(server: Any, args: argparse.Namespace) -> None:
 def make_server(args: argparse.Namespace, **extra: Any) -> Any:
     """An ``MpuServer`` configured from the shared options (not started)."""
     from mockmpu.server import MpuServer
-    from mockmpu.server_run import options_of
+    from mockmpu.server.report import options_of
 
     server = MpuServer(
         port=args.port,

@@ -213,7 +213,7 @@ class MpuServer:
     def _admin(
         self, method: str, name: str, query: dict[str, str], body: bytes
     ) -> tuple[int, bytes]:
-        from mockmpu.server_admin import answer
+        from mockmpu.server.admin import answer
 
         try:
             status, document = answer(self, method, name, query, body)
