@@ -81,6 +81,8 @@ def test_endpoint_url_and_stop_close_the_port() -> None:
     assert (url.scheme, url.hostname, url.port) == ("http", "127.0.0.1", server.port)
     server.stop()
     server.stop()  # idempotent
+    with pytest.raises(MockmpuError, match="create a new one"):
+        server.start()
     with pytest.raises(OSError), socket.create_connection(("127.0.0.1", server.port), 2):
         pass
 
@@ -99,13 +101,13 @@ def test_an_unserved_s3_operation_is_501_not_implemented_and_recorded(
     mpu_server: MpuServer,
 ) -> None:
     with pytest.raises(ClientError) as caught:
-        _client(mpu_server).get_object(Bucket="bkt", Key="a.csv")
+        _client(mpu_server).delete_object(Bucket="bkt", Key="a.csv")
     error = caught.value.response
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 501
     assert error["Error"]["Code"] == "NotImplemented"
-    assert "S3 GetObject (Bucket='bkt', Key='a.csv'" in error["Error"]["Message"]
+    assert "S3 DeleteObject (Bucket='bkt', Key='a.csv')" in error["Error"]["Message"]
     last = mpu_server.calls.last
-    assert (last.ref, last.status, last.outcome) == ("s3:GetObject", 501, "NotImplemented")
+    assert (last.ref, last.status, last.outcome) == ("s3:DeleteObject", 501, "NotImplemented")
     assert last.params["Key"] == "a.csv"
 
 
@@ -324,12 +326,12 @@ def test_admin_lists_and_clears_calls(mpu_server: MpuServer) -> None:
     s3 = _client(mpu_server)
     s3.create_bucket(Bucket="bkt")
     with pytest.raises(ClientError):
-        s3.head_object(Bucket="bkt", Key="k")
+        s3.delete_object(Bucket="bkt", Key="k")
     status, calls = _admin(mpu_server, "GET", "calls")
     assert status == 200
     assert [(c["operation"], c["status"], c["error_code"]) for c in calls] == [
         ("CreateBucket", 200, None),
-        ("HeadObject", 501, "NotImplemented"),
+        ("DeleteObject", 501, "NotImplemented"),
     ]
     assert calls[1]["params"] == {"Bucket": "bkt", "Key": "k"}
     _admin(mpu_server, "DELETE", "calls")
@@ -358,7 +360,7 @@ def test_admin_injects_faults_and_sets_switches(mpu_server: MpuServer) -> None:
     status, error = _admin(mpu_server, "PUT", "faults", {"no_such_switch": True})
     assert status == 400 and "no_such_switch" in error["error"]
     status, error = _admin(
-        mpu_server, "POST", "faults", {"operation": "s3:GetObject", "code": "SlowDown"}
+        mpu_server, "POST", "faults", {"operation": "s3:DeleteObject", "code": "SlowDown"}
     )
     assert status == 400
     status, error = _admin(mpu_server, "POST", "faults", {"code": "SlowDown"})

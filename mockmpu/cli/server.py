@@ -108,7 +108,11 @@ def make_server(args: argparse.Namespace, **extra: Any) -> Any:
         **extra,
         **options_of(args),
     )
-    apply_faults(server, args)
+    try:
+        apply_faults(server, args)
+    except BaseException:
+        server.stop()
+        raise
     return server
 
 

@@ -105,6 +105,7 @@ class MpuServer:
         )
         self._thread = ServerThread(app, port=port)
         self._running = False
+        self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -119,18 +120,23 @@ class MpuServer:
 
     def start(self) -> MpuServer:
         """Start serving in a daemon thread (it accepts connections on return); return self."""
+        if self._closed:
+            raise MockmpuError("This MpuServer was stopped; create a new one to serve again.")
         if not self._running:
             self._thread.start()
             self._running = True
         return self
 
     def stop(self) -> None:
-        """Stop serving, close the port, and write the state to ``save`` if given. Idempotent."""
-        if not self._running:
+        """Stop serving, close the port, and write the state to ``save`` if it served. Idempotent.
+
+        A server that was never started only closes its port.
+        """
+        if self._closed:
             return
-        self._running = False
+        served, self._running, self._closed = self._running, False, True
         self._thread.shutdown()
-        if self._save is not None:
+        if served and self._save is not None:
             self.save()
 
     def __enter__(self) -> MpuServer:
