@@ -184,6 +184,10 @@ def test_aws_chunked_body_and_content_md5(mpu_server: MpuServer) -> None:
     status, reply, _ = _raw(mpu_server, "PUT", path, body, headers)
     assert status == 200
     assert reply["etag"] == f'"{hashlib.md5(b"hello").hexdigest()}"'
+    headers["Content-MD5"] = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+    status, _, answer = _raw(mpu_server, "PUT", path.replace("=1&", "=2&"), body, headers)
+    assert status == 400 and b"<Code>BadDigest</Code>" in answer
+    assert [p.part_number for p in mpu_server.s3.parts("bkt", upload.upload_id)] == [1]
 
 
 def test_sigv2_and_presigned_urls_are_accepted_unverified(mpu_server: MpuServer) -> None:
