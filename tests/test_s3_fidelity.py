@@ -505,3 +505,37 @@ def test_a_write_that_won_during_the_upload_is_a_conflict(mpu: MpuMock) -> None:
     )
     # on a 409 the upload is gone: the API reference says to initiate it again
     assert s3.list_multipart_uploads(Bucket="bkt").get("Uploads", []) == []
+
+
+# ------------------------------------------------------------------- AWS's own trap, as a scenario
+
+
+def test_prefixes_only_page_stops_the_paginator_as_on_aws() -> None:
+    from mockmpu import scenarios
+
+    with mock_mpu(scenario=scenarios.prefixes_only_page()) as mpu:
+        sc = mpu.scenario
+        s3 = client()
+        first = s3.list_multipart_uploads(Bucket=sc.bucket, Delimiter="/")
+        # AWS's answer (aws-semantics.md §1.5): 1000 prefixes, no upload, truncated, no markers
+        assert len(first["CommonPrefixes"]) == 1000 and "Uploads" not in first
+        assert first["IsTruncated"] is True
+        assert (first["NextKeyMarker"], first["NextUploadIdMarker"]) == ("", "")
+        pages = list(
+            s3.get_paginator("list_multipart_uploads").paginate(Bucket=sc.bucket, Delimiter="/")
+        )
+        assert len(pages) == 1  # the paginator stops silently: top-*.bin are never listed
+        assert not any(p.get("Uploads") for p in pages)
+        # a correct client pages without the delimiter and sees every upload
+        seen = [
+            u["UploadId"]
+            for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=sc.bucket)
+            for u in page.get("Uploads", [])
+        ]
+        assert seen == list(sc.upload_ids) and len(seen) == 1005
+        # ... or restarts after the last prefix (keys after "dir0999/" and its uploads)
+        rest = s3.list_multipart_uploads(
+            Bucket=sc.bucket, Delimiter="/", KeyMarker="dir0999/\U0010ffff"
+        )
+        assert [u["Key"] for u in rest["Uploads"]] == [f"top-{i}.bin" for i in range(5)]
+        assert sc.faults == {}
