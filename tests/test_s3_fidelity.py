@@ -539,3 +539,31 @@ def test_prefixes_only_page_stops_the_paginator_as_on_aws() -> None:
         )
         assert [u["Key"] for u in rest["Uploads"]] == [f"top-{i}.bin" for i in range(5)]
         assert sc.faults == {}
+
+
+# ---------------------------------------------------------------------------------- determinism
+
+
+def _session(seed: int, clock: Any = None) -> list[Any]:
+    with mock_mpu(seed=seed, clock=clock):
+        s3 = client()
+        s3.create_bucket(Bucket="bkt")
+        uid = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
+        s3.upload_part(Bucket="bkt", Key="k", UploadId=uid, PartNumber=1, Body=b"x")
+        listed = s3.list_multipart_uploads(Bucket="bkt")
+        parts = s3.list_parts(Bucket="bkt", Key="k", UploadId=uid)
+        for reply in (listed, parts):
+            reply["ResponseMetadata"].pop("RetryAttempts")
+        return [uid, listed, parts]
+
+
+def test_seed_and_frozen_clock_replay_byte_for_byte_and_seed_alone_fixes_the_ids() -> None:
+    frozen = datetime(2026, 1, 5, 12, tzinfo=timezone.utc)
+    assert _session(7, frozen) == _session(7, frozen)  # ids, times, Date headers: all equal
+    one, two = _session(7), _session(7)  # the wall clock: the ids repeat, the times need not
+    assert one[0] == two[0]
+    for a, b in zip(one[1:], two[1:]):
+        meta_a, meta_b = a["ResponseMetadata"], b["ResponseMetadata"]
+        assert (meta_a["RequestId"], meta_a["HostId"]) == (meta_b["RequestId"], meta_b["HostId"])
+    assert [u["UploadId"] for u in one[1]["Uploads"]] == [u["UploadId"] for u in two[1]["Uploads"]]
+    assert _session(8, frozen)[0] != _session(7, frozen)[0]
