@@ -376,7 +376,8 @@ def test_part_over_5_gib_is_entity_too_large_without_reading_it(mpu: MpuMock) ->
     assert response["Error"]["MaxSizeAllowed"] == "5368709120"
 
 
-def test_object_over_5_tib_is_entity_too_large(mpu: MpuMock) -> None:
+def test_an_object_over_5_tib_completes_under_the_48_8_tib_limit(mpu: MpuMock) -> None:
+    # qfacts.html: the maximum object size is 48.8 TiB (10,000 parts of 5 GiB) since Dec 2025.
     s3 = client()
     uid = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
     when = datetime(2026, 1, 5, tzinfo=timezone.utc)
@@ -386,6 +387,24 @@ def test_object_over_5_tib_is_entity_too_large(mpu: MpuMock) -> None:
             mpu.state, "bkt", "k", uid, n, size=5 * 1024**3, etag=etag, last_modified=when
         )
     parts = [{"PartNumber": n, "ETag": etag} for n in range(1, 1026)]
+    done = s3.complete_multipart_upload(
+        Bucket="bkt", Key="k", UploadId=uid, MultipartUpload={"Parts": parts}
+    )
+    assert done["ETag"].endswith('-1025"')
+    assert mpu.s3.object("bkt", "k").size == 1025 * 5 * 1024**3 > 5 * 1024**4
+    # imported parts carry no CRC64NVME, so no default checksum can be given
+    assert "ChecksumCRC64NVME" not in done
+
+
+def test_an_object_over_48_8_tib_is_entity_too_large(mpu: MpuMock) -> None:
+    s3 = client()
+    uid = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
+    when = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    etag = '"' + "ab" * 16 + '"'
+    big = 6 * 1024**4  # parts imported from a listing are not size-checked
+    for n in range(1, 10):
+        _s3.import_part(mpu.state, "bkt", "k", uid, n, size=big, etag=etag, last_modified=when)
+    parts = [{"PartNumber": n, "ETag": etag} for n in range(1, 10)]
     response = fails(
         lambda: s3.complete_multipart_upload(
             Bucket="bkt", Key="k", UploadId=uid, MultipartUpload={"Parts": parts}
@@ -396,8 +415,8 @@ def test_object_over_5_tib_is_entity_too_large(mpu: MpuMock) -> None:
         "EntityTooLarge",
         "Your proposed upload exceeds the maximum allowed size",
     )
-    assert response["Error"]["ProposedSize"] == str(1025 * 5 * 1024**3)
-    assert response["Error"]["MaxSizeAllowed"] == str(5 * 1024**4)
+    assert response["Error"]["ProposedSize"] == str(9 * big)
+    assert response["Error"]["MaxSizeAllowed"] == str(10_000 * 5 * 1024**3)
 
 
 # ------------------------------------------------------------------------ Complete with no parts
