@@ -206,7 +206,13 @@ class ServerThread:
         from werkzeug.serving import WSGIRequestHandler, make_server
 
         class _Handler(WSGIRequestHandler):
-            """No access log; no ``Server``/``Date`` of its own (the codecs send AWS's)."""
+            """No access log; no ``Server``/``Date`` of its own (the codecs send AWS's).
+
+            TCP_NODELAY: werkzeug writes the head and the body in separate sends, and with
+            Nagle's algorithm the body waits for the client's delayed ACK (about 40 ms).
+            """
+
+            disable_nagle_algorithm = True
 
             def handle_expect_100(self) -> bool:
                 return True  # werkzeug's run_wsgi sends the one "100 Continue"
