@@ -73,11 +73,15 @@ def test_get_object_part_number_2_returns_part_2_and_the_parts_count(mpu: MpuMoc
         done["ETag"],
     )
     head = s3.head_object(Bucket="bkt", Key="obj", PartNumber=3)
-    assert (head["PartsCount"], head["ContentLength"], head["ContentRange"]) == (
+    sent_range = head["ResponseMetadata"]["HTTPHeaders"]["content-range"]
+    assert (head["PartsCount"], head["ContentLength"], sent_range) == (
         3,
         5,
         f"bytes {10 * MiB}-{10 * MiB + 4}/{10 * MiB + 5}",
     )
+    # botocore 1.36.0 (the lowest supported) does not model HeadObject's ContentRange; later do.
+    if "ContentRange" in s3.meta.service_model.operation_model("HeadObject").output_shape.members:
+        assert head["ContentRange"] == sent_range
 
 
 def test_whole_object_and_its_headers(mpu: MpuMock) -> None:

@@ -80,10 +80,6 @@ __all__ = [
     "retried_by_botocore",
 ]
 
-# Context keys the hook fills at provide-client-params / before-parameter-build (_hook.py).
-_PARAMS = "mockmpu.params"
-_CALLER_PARAMS = "mockmpu.caller_params"
-
 
 class WireFallback(Exception):
     """Raised by a dict-path answer before it changes anything: serve this call on the wire."""

@@ -3,8 +3,8 @@
 The records it holds (buckets, uploads, parts, vaults, archives) live in
 :mod:`mockmpu.core.records` and are re-exported here.
 
-Stdlib only, no AWS wire names. Every mutation goes through the semantics modules (``_s3``,
-``_glacier``), which take ``state.lock`` (an ``RLock``) around their work.
+Stdlib only, no AWS wire names. Every mutation goes through the semantics modules (``s3``,
+``glacier``), which take ``state.lock`` (an ``RLock``) around their work.
 """
 
 from __future__ import annotations

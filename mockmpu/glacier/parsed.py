@@ -1,16 +1,16 @@
-"""Glacier on the dict path (``mock_mpu(wire=False)``): ``_glacier`` results, parsed.
+"""Glacier on the dict path (``mock_mpu(wire=False)``): the semantics' results, parsed.
 
-Each answer reads the request and calls the ``_glacier`` semantics through the codec's own
-``_codec_glacier.call_<operation>`` (path labels from the API parameters, the rest from headers
+Each answer reads the routed request and calls the Glacier semantics through the codec's own
+``glacier.request.call_<operation>`` (path labels as the router read them, the rest from headers
 and the query string), builds the JSON document the codec sends with the codec's builders
 (``None`` values included, so ``Content-Length`` and the loop guard's fingerprint are the
 wire's) and returns what botocore's rest-json parser makes of it:
 members in model order, nulls dropped (so the last page of a listing has no ``Marker`` key, as
 on the wire), header members from the output shape, Glacier's modeled error fields. The
-end-marker styles of ``state.behaviour`` come out of ``_codec_glacier.render_marker`` itself.
+end-marker styles of ``state.behaviour`` come out of ``glacier.codec.render_marker`` itself.
 
-Sources: ``_codec_glacier`` (aws-semantics.md §7); ``botocore.parsers.RestJSONParser``. Not
-modelled: see ``_parsed``.
+Sources: ``glacier.codec`` (aws-semantics.md §7); ``botocore.parsers.RestJSONParser``. Not
+modelled: see :mod:`mockmpu.core.parsed`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``mpu.glacier``: arrange and inspect Glacier vaults, multipart uploads, parts and archives.
 
-Everything here writes through :mod:`._glacier`, so the state's invariants (sorted indexes,
+Everything here writes through the Glacier semantics, so the state's invariants (sorted indexes,
 tree hashes, part alignment) hold exactly as if the calls had come over the wire. Misuse raises
 :class:`~mockmpu.MockmpuError` with one sentence saying what to do.
 """

@@ -34,10 +34,10 @@ from mockmpu.s3.request import (
 )
 
 #
-# Each ``call_<operation>`` reads one request (``_codec_s3_request``) and calls ``_s3``; it returns
-# the semantics layer's result and raises its ServiceError. The handlers below render the result
-# as bytes; ``_parsed_s3`` (the ``mock_mpu(wire=False)`` path) builds botocore's parsed dict from
-# the same result, so the two paths never read a request differently.
+# Each ``call_<operation>`` reads one request (``s3.request``) and calls the semantics; it returns
+# the semantics layer's result and raises its ServiceError. The handlers in ``s3.codec`` render
+# the result as bytes; ``s3.parsed`` (the ``mock_mpu(wire=False)`` path) builds botocore's parsed
+# dict from the same result, so the two paths never read a request differently.
 
 
 def call_create_bucket(state: MpuState, req: WireRequest) -> _s3.CreateBucketResult:

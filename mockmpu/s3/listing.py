@@ -2,7 +2,7 @@
 
 Pages are found by bisecting ``Bucket.index`` (a ``SortedList``: uploads) and
 ``Upload.part_numbers`` (parts), so a page costs O(log n + page) and never scans the bucket.
-Re-exported by ``_s3``.
+Re-exported by ``s3.semantics``.
 """
 
 from __future__ import annotations

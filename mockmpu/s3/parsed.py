@@ -1,16 +1,16 @@
-"""S3 on the dict path (``mock_mpu(wire=False)``): the ``_s3`` results as botocore parses them.
+"""S3 on the dict path (``mock_mpu(wire=False)``): the semantics' results as botocore parses them.
 
-Each answer reads the request and calls the ``_s3`` semantics through the codec's own
-``_codec_s3.call_<operation>`` (so both paths read a request alike) and returns what botocore's
-rest-xml parser would make of the bytes ``_codec_s3`` renders for that result: headers (the codec's
-builders) and ``ResponseMetadata`` as ``_parsed.s3_reply`` builds them, body members in the parsed
+Each answer reads the routed request and calls the S3 semantics through the codec's own
+``s3.calls.call_<operation>`` (so both paths read a request alike) and returns what botocore's
+rest-xml parser would make of the bytes the codec renders for that result: headers (the codec's
+builders) and ``ResponseMetadata`` as ``s3.replies`` builds them, body members in the parsed
 form (``int`` counts, ``bool`` flags, datetimes for ``Initiated`` / ``LastModified``, ``""`` for an
 empty element, absent lists when empty). An answer raises ``WireFallback`` (the wire path answers
 instead) before it changes the state, whenever a response would carry a string XML 1.0 cannot
 represent.
 
-Sources: the wire shapes are ``_codec_s3``'s (aws-semantics.md §1-§4); the parsed form is
-``botocore.parsers.RestXMLParser``. Not modelled: see ``_parsed``.
+Sources: the wire shapes are ``s3.codec``'s (aws-semantics.md §1-§4); the parsed form is
+``botocore.parsers.RestXMLParser``. Not modelled: see :mod:`mockmpu.core.parsed`.
 """
 
 from __future__ import annotations

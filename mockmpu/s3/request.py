@@ -1,4 +1,4 @@
-"""S3 request parsing: what the wire codec reads out of a :class:`~mockmpu._wire.WireRequest`.
+"""S3 request parsing: what the wire codec reads out of a :class:`~mockmpu.core.wire.WireRequest`.
 
 ``Bucket``/``Key`` are the URI labels the dispatcher read from the host and path; list
 parameters come from the real query string, so values botocore would refuse (``max-uploads=abc``

@@ -1,7 +1,7 @@
 """Shared S3 rules: limits, AWS error constructors, integer parsing, principals, key
 encoding, checksum arithmetic and the ``bisect`` probes used on ``Bucket.index``.
 
-Stdlib only; used by ``_s3`` (mutations) and ``_s3_listing`` (listings).
+Stdlib only; used by the S3 semantics (mutations) and ``s3.listing`` (listings).
 """
 
 from __future__ import annotations

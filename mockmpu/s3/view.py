@@ -1,6 +1,6 @@
 """``mpu.s3``: arrange and inspect the fake's S3 state in domain terms.
 
-Everything goes through the ``_s3`` semantics (so ordering, ETags and part rules hold exactly as
+Everything goes through the S3 semantics (so ordering, ETags and part rules hold exactly as
 they do for calls through boto3), but bypasses the wire: no request ids, no XML. Misuse, such as
 naming a bucket that does not exist, raises :class:`~mockmpu.MockmpuError` saying what to do.
 """

@@ -1,10 +1,10 @@
 """The ``Scenario`` type: a named recipe for a state plus the ground truth it leaves behind.
 
 A scenario is cheap to create: nothing is built until its truth is read or it is loaded into a
-state. ``load(target)`` builds it into that state (through the ``_s3`` / ``_glacier`` semantics,
+state. ``load(target)`` builds it into that state (through the ``s3`` / ``glacier`` semantics,
 never the wire) and returns a new ``Scenario`` bound to it; reading the truth of an unbound
 scenario builds it once into a private ``MpuState(seed=..., clock=...)``. The recipes live in
-``_scenario_build``; the public builders and their documentation in ``mockmpu.scenarios``.
+``scenarios.build``; the public builders and their documentation in ``mockmpu.scenarios``.
 """
 
 from __future__ import annotations

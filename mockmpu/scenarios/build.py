@@ -1,6 +1,6 @@
 """Scenario recipes: each builds one layout into a state and returns its :class:`Truth`.
 
-Everything is written through the semantics (``_s3`` / ``_glacier``) or the views over them, so
+Everything is written through the semantics (``s3`` / ``glacier``) or the views over them, so
 the state's indexes and invariants hold exactly as for calls over the wire; nothing goes through
 botocore. Parts are arranged by size only (the views share one zero-filled body and its hash per
 size), so a 2,500-part upload costs no part bodies. The public builders in ``mockmpu.scenarios``

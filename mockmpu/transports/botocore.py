@@ -12,7 +12,7 @@ Four handlers, registered first so they run before moto's:
   returns an ``AWSResponse`` that botocore's own parser reads.
 
 A fifth, ``before-call``, is registered *last* and answers only for ``mock_mpu(wire=False)``: the
-dict path (``_parsed``), which returns the parsed response without rendering.
+dict path (``botocore_dict``), which returns the parsed response without rendering.
 
 While no mock is active every handler returns ``None`` and botocore behaves as without mockmpu.
 The handlers reach clients through :func:`install` (once, at the first ``start()``, never at
