@@ -74,10 +74,14 @@ Transport = Callable[[MpuMock, RawRequest], Reply]
 
 
 def arrange(mpu: MpuMock) -> dict[str, str]:
-    """Bucket ``bkt`` with an upload on ``k`` (one part); vault ``v`` with an upload (one part)."""
+    """Bucket ``bkt``: an upload on ``k`` (one part), object ``obj`` (100 bytes, one part); vault
+    ``v`` with an upload (one part)."""
     mpu.s3.create_bucket("bkt")
     upload = mpu.s3.create_multipart_upload("bkt", "k")
     mpu.s3.upload_part("bkt", "k", upload.upload_id, 1, b"x" * 100)
+    done = mpu.s3.create_multipart_upload("bkt", "obj")
+    mpu.s3.upload_part("bkt", "obj", done.upload_id, 1, b"o" * 100)
+    mpu.s3.complete_multipart_upload("bkt", "obj", done.upload_id)
     mpu.glacier.create_vault("v")
     gupload = mpu.glacier.initiate_multipart_upload("v", part_size=MiB)
     mpu.glacier.upload_multipart_part("v", gupload.upload_id, index=0, data=b"g" * 100)
@@ -135,6 +139,9 @@ def send(transport: Transport, mpu: MpuMock, request: RawRequest, ids: Mapping[s
 def check_reply(request: RawRequest, reply: Reply) -> str | None:
     """Assert the reply is a success or an AWS-shaped error; return the error code, if any."""
     if reply.status < 300:
+        return None
+    if reply.status == 304:  # Not Modified (a conditional GET/HEAD): no body, like AWS
+        assert reply.body == b""
         return None
     assert 400 <= reply.status < 600, reply.status
     if request.method == "HEAD":
@@ -370,6 +377,52 @@ def _s3_corpus() -> list[RawRequest]:
                 f"/bkt/k?uploadId={{upload}}&part-number-marker={number}",
             )
         )
+    for method, op in (("GET", "GetObject"), ("HEAD", "HeadObject")):
+        out += [
+            _s3("ok", op, method, "/bkt/obj"),
+            _s3("missing", op, method, "/bkt/nope"),
+            _s3("bad-utf8-key", op, method, f"/bkt/o{BAD_UTF8}"),
+            _s3("part-1", op, method, "/bkt/obj?partNumber=1"),
+        ]
+        for label, number in _NUMBERS.items():
+            out.append(_s3(f"part-number-{label}", op, method, f"/bkt/obj?partNumber={number}"))
+            out.append(
+                _s3(
+                    f"range-start-{label}",
+                    op,
+                    method,
+                    "/bkt/obj",
+                    headers={"range": f"bytes={number}-"},
+                )
+            )
+            out.append(
+                _s3(
+                    f"range-end-{label}",
+                    op,
+                    method,
+                    "/bkt/obj",
+                    headers={"range": f"bytes=0-{number}"},
+                )
+            )
+            out.append(
+                _s3(
+                    f"range-suffix-{label}",
+                    op,
+                    method,
+                    "/bkt/obj",
+                    headers={"range": f"bytes=-{number}"},
+                )
+            )
+        for name, value in {
+            "range": "bytes=5-1",
+            "if-match": '"\xff"',
+            "if-none-match": "*,*",
+            "if-modified-since": "not a date",
+            "if-unmodified-since": "Mon, 99 Foo 99999 99:99:99 GMT",
+            "x-amz-checksum-mode": "\xff",
+        }.items():
+            out.append(_s3(f"{name}-odd", op, method, "/bkt/obj", headers={name: value}))
+        out.append(_s3("range-bad-utf8", op, method, "/bkt/obj", headers={"range": b"bytes=\xff-"}))
     for param in ("prefix", "delimiter", "key-marker", "upload-id-marker", "encoding-type"):
         out.append(
             _s3(

@@ -14,19 +14,36 @@ mutation, so a refused ``start()`` or a stray ``stop()`` cannot corrupt the stac
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from mockmpu.core.errors import MockmpuError
 
 if TYPE_CHECKING:
     from mockmpu.core.target import ActiveMock
 
-__all__ = ["current", "has_active", "is_active", "pop", "push"]
+__all__ = ["current", "has_active", "is_active", "observe", "pop", "push"]
 
 _lock = threading.RLock()
 _stack: list[ActiveMock] = []
+_observers: list[Callable[[ActiveMock], None]] = []
 #: The thread that pushed each entry of ``_stack`` (same positions).
 _owners: list[threading.Thread] = []
+
+
+def observe(observer: Callable[[ActiveMock], None]) -> Callable[[], None]:
+    """Call ``observer(handle)`` whenever a mock starts; return the function that stops it.
+
+    The pytest plugin uses it to find the mocks a test started, to explain a failure.
+    """
+    with _lock:
+        _observers.append(observer)
+
+    def stop() -> None:
+        with _lock:
+            if observer in _observers:
+                _observers.remove(observer)
+
+    return stop
 
 
 def push(handle: ActiveMock) -> None:
@@ -52,6 +69,9 @@ def push(handle: ActiveMock) -> None:
             )
         _stack.append(handle)
         _owners.append(me)
+        observers = list(_observers)
+    for observer in observers:
+        observer(handle)
 
 
 def pop(handle: ActiveMock) -> None:

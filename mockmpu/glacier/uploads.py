@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mockmpu.core.bodies import body_bytes, store_body
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.numbers import decimal
 from mockmpu.core.state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
@@ -173,7 +174,7 @@ def upload_multipart_part(
             range_end=last,
             tree_hash=computed_tree_hash,
             size=length,
-            body=body if state.keep_bodies else None,
+            body=store_body(state, body),
         )
         upload.put_part(part)
     return PartReceipt(upload, part)
@@ -257,7 +258,7 @@ def complete_multipart_upload(
             description=upload.description,
             created=state.clock.now(),
             upload_id=upload.upload_id,
-            body=b"".join(b for b in bodies if b is not None)
+            body=store_body(state, b"".join(body_bytes(b) or b"" for b in bodies))
             if all(b is not None for b in bodies)
             else None,
         )

@@ -165,6 +165,9 @@ def complete_multipart_upload(
             checksum_algorithm=algorithm if checksum else None,
             checksum=checksum,
             checksum_type=mode if checksum else None,
+            storage_class=upload.storage_class,
+            content_type=upload.content_type,
+            metadata=dict(upload.metadata),
         )
         b.remove_upload(upload)
         b.objects[key] = obj

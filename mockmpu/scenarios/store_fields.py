@@ -25,6 +25,8 @@ import base64
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, Callable, get_args
 
+from sortedcontainers import SortedList
+
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import (
     Archive,
@@ -53,6 +55,7 @@ from mockmpu.scenarios.store_values import (
     as_list,
     as_md5,
     as_object,
+    as_object_checksum,
     as_power_of_two,
     as_str,
     as_str_map,
@@ -98,7 +101,7 @@ _INT = Rule(_same, as_int)
 _BOOL = Rule(_same, as_bool)
 _TIME = Rule(format_time, as_time)
 _MD5 = Rule(lambda v: v.hex(), as_md5)
-_B64 = Rule(lambda v: base64.b64encode(v).decode("ascii"), as_b64)
+_B64 = Rule(lambda v: base64.b64encode(bytes(v)).decode("ascii"), as_b64)  # spilled too
 _STR_MAP = Rule(dict, as_str_map)
 _STR_SET = Rule(sorted, as_str_set)
 _OPT_STR = _optional(_STR)
@@ -185,8 +188,11 @@ _RULES: dict[type, dict[str, Rule | None]] = {
         "completed": _TIME,
         "parts": _list_of(Part),
         "checksum_algorithm": _ALGORITHM,
-        "checksum": _OPT_STR,
+        "checksum": _optional(Rule(_same, as_object_checksum)),
         "checksum_type": _CHECKSUM_TYPE,
+        "storage_class": _STR,
+        "content_type": _OPT_STR,
+        "metadata": _STR_MAP,
     },
     Bucket: {
         "name": _NAME,
@@ -357,7 +363,7 @@ def _rebuild(obj: Any, path: str) -> None:
         for i, done in enumerate(obj.objects.values()):
             if done.bucket != obj.name:
                 raise Invalid(f"{path}.objects[{i}].bucket", repr(obj.name), done.bucket)
-        obj.index = sorted(Bucket.index_entry(u) for u in obj.uploads.values())
+        obj.index = SortedList(Bucket.index_entry(u) for u in obj.uploads.values())
     elif isinstance(obj, Vault):
         where = (obj.account_id, obj.region, obj.name)
         for i, g in enumerate(obj.uploads.values()):

@@ -25,6 +25,7 @@ __all__ = [
     "as_list",
     "as_md5",
     "as_object",
+    "as_object_checksum",
     "as_power_of_two",
     "as_str",
     "as_str_map",
@@ -187,6 +188,17 @@ def as_checksums(value: Any, path: str) -> dict[str, str]:
         if len(as_b64(text, where)) != CHECKSUM_LENGTHS[algorithm]:
             raise Invalid(where, f"base64 of {CHECKSUM_LENGTHS[algorithm]} bytes", text)
     return checksums
+
+
+_OBJECT_CHECKSUM_RE = re.compile(r"[A-Za-z0-9+/]+={0,2}(-[1-9][0-9]{0,4})?")
+
+
+def as_object_checksum(value: Any, path: str) -> str:
+    """An object checksum: base64, with ``-<part count>`` when COMPOSITE."""
+    if not _OBJECT_CHECKSUM_RE.fullmatch(as_str(value, path)):
+        raise Invalid(path, "base64, optionally followed by -<part count>", value)
+    as_b64(str(value).partition("-")[0], path)
+    return str(value)
 
 
 def as_power_of_two(low: int, high: int) -> Callable[[Any, str], int]:
