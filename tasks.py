@@ -4,6 +4,7 @@
     python3 tasks.py demo      # the main job: python -m mockmpu demo
     python3 tasks.py test      # the test suite (pytest)
     python3 tasks.py check     # ruff, mypy --strict and the layer contract (lint-imports)
+    python3 tasks.py docs      # the documentation site (mkdocs build --strict) into ./site
     python3 tasks.py bench     # the benchmark, a few minutes (--smoke: seconds in CI)
 
 Each command creates ./.venv on first use and installs the package with its extras there
@@ -47,7 +48,7 @@ def ensure_env(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "check", "bench"}:
+    if not argv or argv[0] not in {"demo", "test", "check", "docs", "bench"}:
         print(__doc__)
         return 2
     job, rest = argv[0], argv[1:]
@@ -67,6 +68,9 @@ def main(argv: list[str]) -> int:
             # The layer contract, [tool.importlinter] in pyproject.toml (ARCHITECTURE.md).
             or _run(BIN / "lint-imports", "--no-cache")
         )
+    if job == "docs":
+        ensure_env("dev")
+        return _run(BIN / "mkdocs", "build", "--strict", *rest)
     # bench: the floor / mockmpu / moto comparison of issue 5 (benchmarks/run.py --help).
     ensure_env("bench")
     return _run(PYTHON, "-m", "benchmarks.run", *rest)
