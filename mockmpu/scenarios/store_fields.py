@@ -62,6 +62,7 @@ from mockmpu.scenarios.store_values import (
     as_str_set,
     as_time,
     as_tree_hash,
+    checksum_of,
     format_time,
     int_in,
     non_empty,
@@ -163,6 +164,7 @@ _RULES: dict[type, dict[str, Rule | None]] = {
         "last_modified": _TIME,
         "checksums": _CHECKSUMS,
         "body": _OPT_B64,
+        "crc64nvme": _optional(Rule(_same, checksum_of("CRC64NVME"))),
     },
     Upload: {
         "bucket": _NAME,

@@ -32,6 +32,7 @@ __all__ = [
     "as_str_set",
     "as_time",
     "as_tree_hash",
+    "checksum_of",
     "deepest_path",
     "format_time",
     "int_in",
@@ -178,6 +179,18 @@ def as_tree_hash(value: Any, path: str) -> str:
 CHECKSUM_LENGTHS = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 
 
+def checksum_of(algorithm: str) -> Callable[[Any, str], str]:
+    """A reader of one ``algorithm`` checksum: base64 of its digest's length."""
+    length = CHECKSUM_LENGTHS[algorithm]
+
+    def read(value: Any, path: str) -> str:
+        if len(as_b64(value, path)) != length:
+            raise Invalid(path, f"base64 of {length} bytes", value)
+        return str(value)
+
+    return read
+
+
 def as_checksums(value: Any, path: str) -> dict[str, str]:
     """``{"CRC32": "<base64 of 4 bytes>", ...}``."""
     checksums = as_str_map(value, path)
@@ -185,8 +198,7 @@ def as_checksums(value: Any, path: str) -> dict[str, str]:
         where = f"{path}.{algorithm}"
         if algorithm not in CHECKSUM_LENGTHS:
             raise Invalid(where, "keyed by " + ", ".join(CHECKSUM_LENGTHS), text)
-        if len(as_b64(text, where)) != CHECKSUM_LENGTHS[algorithm]:
-            raise Invalid(where, f"base64 of {CHECKSUM_LENGTHS[algorithm]} bytes", text)
+        checksum_of(algorithm)(text, where)
     return checksums
 
 
