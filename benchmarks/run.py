@@ -133,6 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         for case in factory():
             results.append(measure(case, scale=s.budget_scale * args.scale, log=log))
+    if selected("8"):  # issue 11: mockmpu's HTTP server against moto's threaded server
+        from benchmarks._server import server_cases
+
+        server_cases_, stop_servers = server_cases("8", s.big_page, moto=moto)
+        try:
+            for case in server_cases_:
+                results.append(measure(case, scale=s.budget_scale * args.scale, log=log))
+        finally:
+            stop_servers()
 
     # Profiles of mockmpu's side (before moto's state is dropped; they use only mockmpu).
     profiles: list[Breakdown] = []

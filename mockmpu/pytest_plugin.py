@@ -1,5 +1,8 @@
 """pytest plugin: the ``mpu_mock`` fixture and the ``@pytest.mark.mpu_mock(**options)`` marker.
 
+The ``mpu_server`` fixture is a running ``mockmpu.server.MpuServer`` for tests that drive other
+processes (options from ``@pytest.mark.mpu_server(**options)``).
+
 The ``mpu_scenario`` fixture is the scenario loaded by ``scenario=`` or by
 ``mockmpu.scenarios.parametrize``, with its ground truth.
 
@@ -15,7 +18,7 @@ of the code under test, are served too (see ``mockmpu.transports.botocore.instal
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -23,11 +26,19 @@ from mockmpu.core import activation
 from mockmpu.mock import MpuMock
 from mockmpu.scenarios.base import PARAMETRIZED, Scenario, as_scenarios
 
-__all__ = ["mpu_mock_fixture", "mpu_scenario_fixture"]
+if TYPE_CHECKING:
+    from mockmpu.server import MpuServer
+
+__all__ = ["mpu_mock_fixture", "mpu_scenario_fixture", "mpu_server_fixture"]
 
 _FAILED = pytest.StashKey[bool]()
 _MOCKS = pytest.StashKey[list[MpuMock]]()
 SECTION = "mockmpu: the listing as the client walked it"
+
+_SERVER_MARKER_HELP = (
+    "mpu_server(**options): options of the mpu_server fixture's MpuServer (scenario=, seed=, "
+    "clock=, state=, endpoint_hosts=, ...)."
+)
 
 _MARKER_HELP = (
     "mpu_mock(**options): use the mpu_mock fixture in this test, created with these "
@@ -37,6 +48,7 @@ _MARKER_HELP = (
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", _MARKER_HELP)
+    config.addinivalue_line("markers", _SERVER_MARKER_HELP)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -155,3 +167,25 @@ def mpu_scenario_fixture(request: pytest.FixtureRequest, mpu_mock: MpuMock) -> S
     if _parametrized_scenario(request) is not None:
         return mpu_mock.scenarios[-1]
     return mpu_mock.scenario
+
+
+@pytest.fixture(name="mpu_server")
+def mpu_server_fixture(request: pytest.FixtureRequest) -> Iterator[MpuServer]:
+    """A running :class:`mockmpu.server.MpuServer` on a free port, stopped after the test.
+
+    Options from ``@pytest.mark.mpu_server(**options)`` (markers closer to the test win). Point
+    subprocesses at ``mpu_server.endpoint_url`` and assert on ``mpu_server.s3``,
+    ``mpu_server.calls``; needs the ``mockmpu[server]`` extra (werkzeug).
+    """
+    from mockmpu.server import MpuServer
+
+    options: dict[str, Any] = {}
+    for marker in reversed(list(request.node.iter_markers("mpu_server"))):
+        if marker.args:
+            raise TypeError(
+                "@pytest.mark.mpu_server takes keyword options only, e.g. "
+                "@pytest.mark.mpu_server(scenario=scenarios.colliding_keys())."
+            )
+        options.update(marker.kwargs)
+    with MpuServer(**options) as server:
+        yield server

@@ -3,6 +3,8 @@
     mockmpu demo                 real clients against the states where real client code broke
     mockmpu scenarios            the named scenarios, one line each
     mockmpu show SCENARIO        a scenario's listing, page by page, with its page boundaries
+    mockmpu server               serve S3 and Glacier over HTTP for other processes
+    mockmpu run -- CMD           run a command against a server; report its calls and truth
     mockmpu SUBCOMMAND --help    what a subcommand does and its options
 
 Each subcommand is a module of this package, named after it, that defines ``configure(parser)``
@@ -26,6 +28,8 @@ SUBCOMMANDS: tuple[str, ...] = (
     "demo",
     "scenarios",
     "show",
+    "server",
+    "run",
 )
 
 
