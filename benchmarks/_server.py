@@ -57,6 +57,9 @@ def server_cases(key: str, uploads: int, *, moto: bool) -> tuple[list[Case], Cal
         except ImportError:  # moto without its [server] extra (flask)
             moto = False
     if moto:
+        import logging
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs each request
         port = _free_port()
         moto_server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
         moto_server.start()
@@ -99,8 +102,35 @@ def server_cases(key: str, uploads: int, *, moto: bool) -> tuple[list[Case], Cal
         ],
     )
 
+    # The same page fetched with http.client (no botocore parsing): the servers' own work.
+    raw_runners = [Runner("mockmpu server", _raw_get(mpu.port, uploads))]
+    if moto:
+        raw_runners.append(Runner("moto server", _raw_get(port, uploads)))
+    raw = Case(
+        key + "b",
+        "Server",
+        f"the same page over raw HTTP (http.client, no parsing), {uploads:,} uploads",
+        raw_runners,
+        baseline="moto server" if moto else None,
+        notes=["what each server itself takes: boto3's parsing of the page is left out"],
+    )
+
     def stop() -> None:
         for halt in stops:
             halt()
 
-    return [case], stop
+    return [case, raw], stop
+
+
+def _raw_get(port: int, uploads: int) -> Callable[[], object]:
+    import http.client
+
+    def call() -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            conn.request("GET", f"/{BUCKET}?uploads&max-uploads={uploads}")
+            return conn.getresponse().read()
+        finally:
+            conn.close()
+
+    return call

@@ -133,7 +133,46 @@ def via_botocore(mpu: MpuMock, request: RawRequest) -> Reply:
     return Reply(response.status_code, headers, response.content)
 
 
-TRANSPORTS: dict[str, Transport] = {"dispatch": via_dispatch, "botocore": via_botocore}
+_SERVER: dict[str, Any] = {}
+
+
+def via_server(mpu: MpuMock, request: RawRequest) -> Reply:
+    """The HTTP server: the bytes over a socket to mockmpu's werkzeug server on 127.0.0.1.
+
+    One server for the run, serving whichever mock the current request is for; the original host
+    goes in the ``Host`` header (it names the service, region and virtual-hosted bucket).
+    """
+    import http.client
+    from urllib.parse import urlsplit
+
+    from mockmpu.transports.server import ServerThread, WireApp
+
+    if "thread" not in _SERVER:
+        _SERVER["thread"] = ServerThread(WireApp(lambda: _SERVER["mpu"])).start()
+    _SERVER["mpu"] = mpu
+    url = urlsplit(request.url)
+    target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+    conn = http.client.HTTPConnection("127.0.0.1", _SERVER["thread"].port, timeout=120)
+    try:
+        conn.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", url.netloc)
+        for name, value in request.headers.items():
+            conn.putheader(name, value)
+        if "content-length" not in {str(k).lower() for k in request.headers}:
+            conn.putheader("Content-Length", str(len(request.body)))
+        conn.endheaders(request.body or None)
+        response = conn.getresponse()
+        headers = {k.lower(): v for k, v in response.getheaders()}
+        return Reply(response.status, headers, response.read())
+    finally:
+        conn.close()
+
+
+TRANSPORTS: dict[str, Transport] = {
+    "dispatch": via_dispatch,
+    "botocore": via_botocore,
+    "server": via_server,
+}
 
 
 def send(transport: Transport, mpu: MpuMock, request: RawRequest, ids: Mapping[str, str]) -> Reply:

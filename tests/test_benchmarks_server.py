@@ -17,7 +17,8 @@ def test_the_server_case_lists_a_full_page_from_each_server(moto: bool) -> None:
         pytest.skip("moto's server needs moto[server] (flask); the bench extra installs it")
     cases, stop = server_cases("8", 25, moto=moto)
     try:
-        (case,) = cases
+        case, raw = cases
+        assert b"<UploadId>" in raw.runners[0].call()  # type: ignore[operator]
         assert case.verify is not None
         case.verify()
         names = [runner.name for runner in case.runners]

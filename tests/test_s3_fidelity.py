@@ -376,7 +376,8 @@ def test_part_over_5_gib_is_entity_too_large_without_reading_it(mpu: MpuMock) ->
     assert response["Error"]["MaxSizeAllowed"] == "5368709120"
 
 
-def test_object_over_5_tib_is_entity_too_large(mpu: MpuMock) -> None:
+def test_an_object_over_5_tib_completes_under_the_48_8_tib_limit(mpu: MpuMock) -> None:
+    # qfacts.html: the maximum object size is 48.8 TiB (10,000 parts of 5 GiB) since Dec 2025.
     s3 = client()
     uid = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
     when = datetime(2026, 1, 5, tzinfo=timezone.utc)
@@ -386,6 +387,24 @@ def test_object_over_5_tib_is_entity_too_large(mpu: MpuMock) -> None:
             mpu.state, "bkt", "k", uid, n, size=5 * 1024**3, etag=etag, last_modified=when
         )
     parts = [{"PartNumber": n, "ETag": etag} for n in range(1, 1026)]
+    done = s3.complete_multipart_upload(
+        Bucket="bkt", Key="k", UploadId=uid, MultipartUpload={"Parts": parts}
+    )
+    assert done["ETag"].endswith('-1025"')
+    assert mpu.s3.object("bkt", "k").size == 1025 * 5 * 1024**3 > 5 * 1024**4
+    # imported parts carry no CRC64NVME, so no default checksum can be given
+    assert "ChecksumCRC64NVME" not in done
+
+
+def test_an_object_over_48_8_tib_is_entity_too_large(mpu: MpuMock) -> None:
+    s3 = client()
+    uid = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
+    when = datetime(2026, 1, 5, tzinfo=timezone.utc)
+    etag = '"' + "ab" * 16 + '"'
+    big = 6 * 1024**4  # parts imported from a listing are not size-checked
+    for n in range(1, 10):
+        _s3.import_part(mpu.state, "bkt", "k", uid, n, size=big, etag=etag, last_modified=when)
+    parts = [{"PartNumber": n, "ETag": etag} for n in range(1, 10)]
     response = fails(
         lambda: s3.complete_multipart_upload(
             Bucket="bkt", Key="k", UploadId=uid, MultipartUpload={"Parts": parts}
@@ -396,8 +415,8 @@ def test_object_over_5_tib_is_entity_too_large(mpu: MpuMock) -> None:
         "EntityTooLarge",
         "Your proposed upload exceeds the maximum allowed size",
     )
-    assert response["Error"]["ProposedSize"] == str(1025 * 5 * 1024**3)
-    assert response["Error"]["MaxSizeAllowed"] == str(5 * 1024**4)
+    assert response["Error"]["ProposedSize"] == str(9 * big)
+    assert response["Error"]["MaxSizeAllowed"] == str(10_000 * 5 * 1024**3)
 
 
 # ------------------------------------------------------------------------ Complete with no parts
@@ -505,3 +524,65 @@ def test_a_write_that_won_during_the_upload_is_a_conflict(mpu: MpuMock) -> None:
     )
     # on a 409 the upload is gone: the API reference says to initiate it again
     assert s3.list_multipart_uploads(Bucket="bkt").get("Uploads", []) == []
+
+
+# ------------------------------------------------------------------- AWS's own trap, as a scenario
+
+
+def test_prefixes_only_page_stops_the_paginator_as_on_aws() -> None:
+    from mockmpu import scenarios
+
+    with mock_mpu(scenario=scenarios.prefixes_only_page()) as mpu:
+        sc = mpu.scenario
+        s3 = client()
+        first = s3.list_multipart_uploads(Bucket=sc.bucket, Delimiter="/")
+        # AWS's answer (aws-semantics.md §1.5): 1000 prefixes, no upload, truncated, no markers
+        assert len(first["CommonPrefixes"]) == 1000 and "Uploads" not in first
+        assert first["IsTruncated"] is True
+        assert (first["NextKeyMarker"], first["NextUploadIdMarker"]) == ("", "")
+        pages = list(
+            s3.get_paginator("list_multipart_uploads").paginate(Bucket=sc.bucket, Delimiter="/")
+        )
+        assert len(pages) == 1  # the paginator stops silently: top-*.bin are never listed
+        assert not any(p.get("Uploads") for p in pages)
+        # a correct client pages without the delimiter and sees every upload
+        seen = [
+            u["UploadId"]
+            for page in s3.get_paginator("list_multipart_uploads").paginate(Bucket=sc.bucket)
+            for u in page.get("Uploads", [])
+        ]
+        assert seen == list(sc.upload_ids) and len(seen) == 1005
+        # ... or restarts after the last prefix (keys after "dir0999/" and its uploads)
+        rest = s3.list_multipart_uploads(
+            Bucket=sc.bucket, Delimiter="/", KeyMarker="dir0999/\U0010ffff"
+        )
+        assert [u["Key"] for u in rest["Uploads"]] == [f"top-{i}.bin" for i in range(5)]
+        assert sc.faults == {}
+
+
+# ---------------------------------------------------------------------------------- determinism
+
+
+def _session(seed: int, clock: Any = None) -> list[Any]:
+    with mock_mpu(seed=seed, clock=clock):
+        s3 = client()
+        s3.create_bucket(Bucket="bkt")
+        uid = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
+        s3.upload_part(Bucket="bkt", Key="k", UploadId=uid, PartNumber=1, Body=b"x")
+        listed = s3.list_multipart_uploads(Bucket="bkt")
+        parts = s3.list_parts(Bucket="bkt", Key="k", UploadId=uid)
+        for reply in (listed, parts):
+            reply["ResponseMetadata"].pop("RetryAttempts")
+        return [uid, listed, parts]
+
+
+def test_seed_and_frozen_clock_replay_byte_for_byte_and_seed_alone_fixes_the_ids() -> None:
+    frozen = datetime(2026, 1, 5, 12, tzinfo=timezone.utc)
+    assert _session(7, frozen) == _session(7, frozen)  # ids, times, Date headers: all equal
+    one, two = _session(7), _session(7)  # the wall clock: the ids repeat, the times need not
+    assert one[0] == two[0]
+    for a, b in zip(one[1:], two[1:]):
+        meta_a, meta_b = a["ResponseMetadata"], b["ResponseMetadata"]
+        assert (meta_a["RequestId"], meta_a["HostId"]) == (meta_b["RequestId"], meta_b["HostId"])
+    assert [u["UploadId"] for u in one[1]["Uploads"]] == [u["UploadId"] for u in two[1]["Uploads"]]
+    assert _session(8, frozen)[0] != _session(7, frozen)[0]

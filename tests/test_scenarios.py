@@ -74,7 +74,7 @@ def _client(sc: Scenario, s3: Any, glacier: Any) -> Any:
 
 def test_catalog_names_are_unique_and_cover_every_kind_and_client_table() -> None:
     names = [s.name for s in CATALOG]
-    assert len(names) == len(set(names)) == 20
+    assert len(names) == len(set(names)) == 21
     assert {s.kind for s in CATALOG} == set(scenarios.KINDS)
     assert all(s.summary and s.bugs for s in CATALOG)
     assert set(names) == set(ROWS)
@@ -331,6 +331,7 @@ def test_markers_stay_position_stable_while_uploads_change(s3: Any, glacier: Any
 #: Every (scenario, client) of ROWS and its verdict against the ground truth.
 VERDICTS = {
     ("many-uploads", "one-page loop"): "MISSED 500",
+    ("prefixes-only-page", 'paginator, Delimiter="/"'): "MISSED 5",
     ("colliding-keys", "KeyMarker-only loop"): "MISSED 8",
     ("encoded-keys", "EncodingType=url, raw NextKeyMarker"): "MISSED 4, WRONG 2",
     ("stale-uploads", "one-page cleaner (would abort)"): "MISSED 205",

@@ -51,3 +51,48 @@ def test_loading_a_scenario_pauses_the_collector_and_restores_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_request_ids_are_what_random_choice_draws() -> None:
+    import random
+    import string
+
+    ids = IdFactory(3)
+    rng = random.Random(3)
+    alphabet = string.ascii_uppercase + string.digits
+    for _ in range(200):
+        assert ids.request_id() == "".join(rng.choice(alphabet) for _ in range(16))
+
+
+def test_http_dates_are_email_utils_dates_of_the_whole_second() -> None:
+    from datetime import timedelta
+    from email.utils import format_datetime
+
+    from mockmpu.core.state import http_date
+
+    for seconds in (0, 0.5, 0.999, 1, 86_400 * 400 + 0.25):
+        when = T0 + timedelta(seconds=seconds)
+        expected = format_datetime(when.replace(microsecond=0), usegmt=True)
+        assert http_date(when) == expected
+        assert http_date(when) == expected  # the remembered second
+    other_zone = T0.astimezone(timezone(timedelta(hours=5)))
+    assert http_date(other_zone) == format_datetime(T0, usegmt=True)
+
+
+def test_uploads_without_parts_share_empty_containers_until_their_first_part() -> None:
+    import pytest
+
+    from mockmpu.core.records import Part, Upload
+
+    first = Upload("bkt", "a", "id-a", T0, 1)
+    second = Upload("bkt", "b", "id-b", T0, 2)
+    assert first.parts is second.parts and first.parts == {} and first.part_numbers == []
+    assert first.metadata is second.metadata and first.metadata == {}
+    with pytest.raises(TypeError, match="put_part"):
+        first.parts[1] = Part(1, 0, '"x"', b"", T0)
+    with pytest.raises(TypeError, match="put_part"):
+        first.part_numbers.append(1)
+    first.put_part(Part(2, 5, '"x"', b"", T0))
+    first.put_part(Part(1, 5, '"y"', b"", T0))
+    assert first.part_numbers == [1, 2] and set(first.parts) == {1, 2}
+    assert second.parts == {} and second.part_numbers == []

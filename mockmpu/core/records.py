@@ -75,6 +75,39 @@ class Part:
     crc64nvme: str | None = None
 
 
+class _Unwritable:
+    """Marks the shared empty containers of an upload without parts."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            "this upload's parts or metadata are a shared empty container: add parts with "
+            "Upload.put_part, give metadata as a new dict"
+        )
+
+
+class _NoParts(_Unwritable, dict):  # type: ignore[type-arg]
+    __slots__ = ()
+    __hash__ = object.__hash__  # type: ignore[assignment]  # a dataclass default must hash
+    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _Unwritable._refuse
+    __ior__ = _Unwritable._refuse
+
+
+class _NoPartNumbers(_Unwritable, list):  # type: ignore[type-arg]
+    __slots__ = ()
+    __hash__ = object.__hash__  # type: ignore[assignment]
+    __setitem__ = __delitem__ = append = insert = extend = remove = pop = clear = (
+        _Unwritable._refuse
+    )
+    sort = reverse = __iadd__ = __imul__ = _Unwritable._refuse
+
+
+_NO_PARTS: dict[int, Any] = _NoParts()
+_NO_METADATA: dict[str, str] = _NoParts()
+_NO_PART_NUMBERS: list[int] = _NoPartNumbers()
+
+
 @_slotted
 @dataclass
 class Upload:
@@ -89,12 +122,19 @@ class Upload:
     checksum_algorithm: str | None = None
     checksum_type: str | None = None
     content_type: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    parts: dict[int, Part] = field(default_factory=dict)
-    part_numbers: list[int] = field(default_factory=list)  # sorted keys of ``parts``
+    #: without metadata, a shared empty mapping that refuses writes (pass a dict to have one).
+    metadata: dict[str, str] = field(default=_NO_METADATA)
+    #: until the first part, both are shared empty containers that refuse writes (an upload
+    #: without parts then costs no containers of its own); write parts with :meth:`put_part`.
+    parts: dict[int, Part] = field(default=_NO_PARTS)
+    part_numbers: list[int] = field(default=_NO_PART_NUMBERS)  # sorted keys of ``parts``
 
     def put_part(self, part: Part) -> None:
         """Add or overwrite a part, keeping ``part_numbers`` sorted."""
+        if isinstance(self.parts, _Unwritable):
+            self.parts = {}
+        if isinstance(self.part_numbers, _Unwritable):
+            self.part_numbers = list(self.part_numbers)
         if part.part_number not in self.parts:
             bisect.insort(self.part_numbers, part.part_number)
         self.parts[part.part_number] = part

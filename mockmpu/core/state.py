@@ -16,6 +16,7 @@ import string
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
 from typing import Callable, Union
 
 from mockmpu.core.errors import MockmpuError
@@ -48,6 +49,7 @@ __all__ = [
     "ServerBehaviour",
     "Upload",
     "Vault",
+    "http_date",
 ]
 
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -166,8 +168,16 @@ class IdFactory:
         return self._token(104)[:138]
 
     def request_id(self) -> str:
+        # What 16 calls of ``self._rng.choice(_ALNUM_UPPER)`` return (``Random._randbelow``:
+        # draw bit_length(36) = 6 bits, again while >= 36), without their Python frames.
+        getrandbits = self._rng.getrandbits
+        chars: list[str] = []
         with self._lock:
-            return "".join(self._rng.choice(_ALNUM_UPPER) for _ in range(16))
+            while len(chars) < 16:
+                r = getrandbits(6)
+                if r < 36:
+                    chars.append(_ALNUM_UPPER[r])
+        return "".join(chars)
 
     def glacier_request_id(self) -> str:
         """A Glacier ``x-amzn-RequestId``: ``AAAB`` + 43 URL-safe characters, as AWS sends."""
@@ -175,6 +185,25 @@ class IdFactory:
 
     def host_id(self) -> str:
         return base64.b64encode(self._token(56).encode("ascii")[:56]).decode("ascii")
+
+
+_LAST_HTTP_DATE: tuple[datetime, str] | None = None
+
+
+def http_date(value: datetime) -> str:
+    """``Sat, 05 Dec 2026 09:04:32 GMT``: an HTTP ``Date`` (IMF-fixdate, whole seconds, UTC).
+
+    ``email.utils.format_datetime(value, usegmt=True)`` of the UTC time; the last second
+    formatted is remembered, since a test's calls mostly fall in the same second.
+    """
+    global _LAST_HTTP_DATE
+    whole = value.replace(microsecond=0)
+    last = _LAST_HTTP_DATE
+    if last is not None and last[0] == whole:
+        return last[1]
+    text = format_datetime(whole.astimezone(timezone.utc), usegmt=True)
+    _LAST_HTTP_DATE = (whole, text)
+    return text
 
 
 # ------------------------------------------------------------------------------------------ state

@@ -19,12 +19,11 @@ import json
 import weakref
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from email.utils import format_datetime
 from typing import Any, Callable
 
 from mockmpu.core.calls import Listed
 from mockmpu.core.errors import ServiceError
-from mockmpu.core.state import GlacierPart, GlacierUpload, MpuState
+from mockmpu.core.state import GlacierPart, GlacierUpload, MpuState, http_date
 from mockmpu.core.wire import Handler, WireRequest, WireResponse
 from mockmpu.glacier import semantics as glacier
 from mockmpu.glacier.request import (
@@ -96,7 +95,7 @@ def render_marker(marker: str | None, behaviour: glacier.ListingBehaviour) -> di
 def _base_headers(state: MpuState) -> dict[str, str]:
     return {
         "x-amzn-RequestId": state.ids.glacier_request_id(),
-        "Date": format_datetime(state.clock.now().astimezone(timezone.utc), usegmt=True),
+        "Date": http_date(state.clock.now()),
     }
 
 

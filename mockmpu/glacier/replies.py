@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import timezone
-from email.utils import format_datetime
 from typing import Any
 
 from mockmpu.core.errors import ServiceError
@@ -27,7 +25,7 @@ from mockmpu.core.parsed import (
     parse_header_members,
     retried_by_botocore,
 )
-from mockmpu.core.state import MpuState
+from mockmpu.core.state import MpuState, http_date
 
 __all__ = ["glacier_error_reply", "glacier_reply", "json_body"]
 
@@ -59,7 +57,7 @@ def _json_value(shape: Any, value: Any) -> Any:
 def _glacier_headers(state: MpuState) -> dict[str, str]:
     return {
         "x-amzn-RequestId": state.ids.glacier_request_id(),
-        "Date": format_datetime(state.clock.now().astimezone(timezone.utc), usegmt=True),
+        "Date": http_date(state.clock.now()),
     }
 
 

@@ -106,7 +106,8 @@ def complete_multipart_upload(
     missing; per listed part ``InvalidPart`` 400 (ETag unquoted as sent, PartNumber, UploadId)
     when the part is missing or its ETag/checksum differs, and ``EntityTooSmall`` 400
     (ProposedSize, MinSizeAllowed, PartNumber, ETag) for a part under 5 MiB that is not the last
-    listed; ``EntityTooLarge`` 400 (ProposedSize, MaxSizeAllowed) for an object over 5 TiB;
+    listed; ``EntityTooLarge`` 400 (ProposedSize, MaxSizeAllowed) for an object over 48.8 TiB
+    (only parts imported with larger sizes can reach it);
     ``BadDigest`` 400 ``The <alg> you specified did not match the calculated checksum.`` when a
     whole-object checksum is sent that does not match (for FULL_OBJECT uploads AWS also answers
     this when ``checksum_type`` is not FULL_OBJECT); ``InvalidRequest`` 400 when

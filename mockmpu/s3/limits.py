@@ -39,8 +39,9 @@ __all__ = [
 MAX_KEY_BYTES = 1024
 #: Largest user metadata (``x-amz-meta-*`` names without the prefix, plus values), UTF-8 bytes.
 MAX_METADATA_BYTES = 2048
-#: Largest object, in bytes (5 TiB).
-MAX_OBJECT_SIZE = 5 * 1024**4
+#: Largest object, in bytes: 48.8 TiB, 10,000 parts of 5 GiB (User Guide, "Amazon S3 multipart
+#: upload limits", qfacts.html; raised from 5 TiB in December 2025, translations still say 5 TiB).
+MAX_OBJECT_SIZE = 10_000 * 5 * 1024**3
 #: Storage classes a general purpose bucket takes (API reference, ``x-amz-storage-class``);
 #: the model's others belong to other kinds of bucket: OUTPOSTS (S3 on Outposts), SNOW (Snow
 #: Family), EXPRESS_ONEZONE (directory buckets), FSX_OPENZFS and FSX_ONTAP (FSx access points).

@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from email.utils import format_datetime
 from typing import Any, Callable
 
 import botocore.parsers
@@ -34,7 +33,7 @@ from mockmpu.core.parsed import (
     parse_header_members,
     retried_by_botocore,
 )
-from mockmpu.core.state import MpuState
+from mockmpu.core.state import MpuState, http_date
 
 __all__ = ["s3_error_reply", "s3_reply", "timestamp_converter", "xml_safe"]
 
@@ -147,7 +146,7 @@ def s3_reply(
     wire = {
         "x-amz-id-2": host_id,
         "x-amz-request-id": request_id,
-        "Date": format_datetime(state.clock.now(), usegmt=True),
+        "Date": http_date(state.clock.now()),
     }
     if headers:
         wire.update(headers)
@@ -207,7 +206,7 @@ def s3_error_reply(state: MpuState, model: Any, error: ServiceError, *, head: bo
     wire = {
         "x-amz-id-2": host_id,
         "x-amz-request-id": request_id,
-        "Date": format_datetime(state.clock.now(), usegmt=True),
+        "Date": http_date(state.clock.now()),
         "Content-Type": "application/xml",
         "Server": "AmazonS3",
     }

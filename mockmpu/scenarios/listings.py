@@ -279,3 +279,48 @@ def strict_empty_markers(
         seed=seed,
         clock=clock,
     )
+
+
+def prefixes_only_page(
+    dirs: int = 1000,
+    after: int = 5,
+    *,
+    age: timedelta = DAYS30,
+    bucket: str = "bkt",
+    seed: int | None = 0,
+    clock: Clock | ClockSource = None,
+) -> Scenario:
+    """AWS's own trap: a truncated delimited page that holds only ``CommonPrefixes``.
+
+    Keys ``dir0000/part.bin`` ... (``dirs`` of them, one upload each), then ``top-0.bin`` ...
+    (``after`` uploads at the top level). Listed with ``Delimiter="/"`` and the default page of
+    1000, the first page is ``dirs`` (≥ 1000) prefixes and no upload, ``IsTruncated=true``, and
+    both ``NextKeyMarker`` and ``NextUploadIdMarker`` empty: that is what AWS answered
+    (aws-semantics.md §1.5, recorded ``list-multiparts-start``), not a fault. botocore's
+    paginator reads the empty markers as "no more" and stops silently, so the ``top-*`` uploads
+    are never listed. A correct client pages on without the delimiter (and groups keys itself),
+    or restarts with ``KeyMarker`` set past the last prefix; it sees every upload
+    (:attr:`Scenario.upload_ids`, ``dirs + after`` of them). Raises :class:`MockmpuError` unless
+    ``dirs >= 1000`` (a shorter run of prefixes fits in one page with the uploads after it).
+
+    Reproduces AWS's own behaviour, not a client's bug report: the silent stop of BUG-07 (a
+    Next marker missing from a truncated page), here with both markers empty on real S3.
+    """
+    check("dirs", dirs, 1000)
+    check("after", after, 1)
+    width = max(4, len(str(dirs - 1)))
+    keys = [f"dir{i:0{width}d}/part.bin" for i in range(dirs)]
+    keys += [f"top-{i}.bin" for i in range(after)]
+    return Scenario(
+        name="prefixes-only-page",
+        kind="s3-listing",
+        summary=(
+            f"{dirs} prefixes fill a delimited page: AWS truncates it with empty markers and the "
+            "paginator stops"
+        ),
+        bugs=("BUG-07",),
+        recipe=functools.partial(build.uploads_on_keys, bucket=bucket, keys=keys, age=age),
+        params={"dirs": dirs, "after": after},
+        seed=seed,
+        clock=clock,
+    )

@@ -106,6 +106,15 @@ def _render_error(target: Target, service: str, error: ServiceError) -> WireResp
     return s3_error(target.state, error)
 
 
+def _latin1(value: str) -> str:
+    """A header value as WSGI carries it: its UTF-8 bytes, one code point per byte."""
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8").decode("latin-1")
+    return value
+
+
 def _status_line(status: int) -> str:
     try:
         return f"{status} {HTTPStatus(status).phrase}"
@@ -165,7 +174,7 @@ class WireApp:
         headers = {k: v for k, v in reply.headers.items() if k.lower() != "content-length"}
         body = b"" if request.method.upper() == "HEAD" else reply.body
         headers["Content-Length"] = str(len(reply.body))
-        start_response(_status_line(reply.status), list(headers.items()))
+        start_response(_status_line(reply.status), [(k, _latin1(v)) for k, v in headers.items()])
         return [body]
 
     def _answer_admin(
@@ -206,7 +215,13 @@ class ServerThread:
         from werkzeug.serving import WSGIRequestHandler, make_server
 
         class _Handler(WSGIRequestHandler):
-            """No access log; no ``Server``/``Date`` of its own (the codecs send AWS's)."""
+            """No access log; no ``Server``/``Date`` of its own (the codecs send AWS's).
+
+            TCP_NODELAY: werkzeug writes the head and the body in separate sends, and with
+            Nagle's algorithm the body waits for the client's delayed ACK (about 40 ms).
+            """
+
+            disable_nagle_algorithm = True
 
             def handle_expect_100(self) -> bool:
                 return True  # werkzeug's run_wsgi sends the one "100 Continue"

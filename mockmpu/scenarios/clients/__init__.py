@@ -41,6 +41,8 @@ from mockmpu.scenarios.clients.s3 import (
     abort,
     s3_age_blind_cleaner,
     s3_decoded_markers,
+    s3_delimited_paginator,
+    s3_delimited_restart,
     s3_empty_markers_first,
     s3_key_marker_only,
     s3_markers_from_last_upload,
@@ -165,6 +167,11 @@ def expected_pairs(sc: Scenario) -> list[tuple[str, str]]:
     return [(u.key or "", u.upload_id) for u in sc.uploads]
 
 
+def top_level_pairs(sc: Scenario) -> list[tuple[str, str]]:
+    """The ``(Key, UploadId)`` pairs a correct ``Delimiter="/"`` listing returns as Uploads."""
+    return [(u.key or "", u.upload_id) for u in sc.uploads if "/" not in (u.key or "")]
+
+
 def _seen_with_changes(sc: Scenario) -> list[Any]:
     if sc.service == "s3":
         return [(u.key, u.upload_id) for u in sc.expected_seen]
@@ -230,6 +237,11 @@ ROWS: Mapping[str, tuple[Row, ...]] = {
     "omit-next-upload-id-marker": (
         Row("botocore paginator", s3_paginator, expected_pairs, False),
         Row("markers from the last upload", s3_markers_from_last_upload, expected_pairs, True),
+    ),
+    "prefixes-only-page": (
+        Row('paginator, Delimiter="/"', s3_delimited_paginator, top_level_pairs, False),
+        Row("restart past the last prefix", s3_delimited_restart, top_level_pairs, True),
+        Row("paginator without a delimiter", s3_paginator, expected_pairs, True),
     ),
     "strict-empty-markers": (
         Row('KeyMarker="" on the first request', s3_empty_markers_first, expected_pairs, False),

@@ -21,6 +21,8 @@ __all__ = [
     "abort",
     "s3_age_blind_cleaner",
     "s3_decoded_markers",
+    "s3_delimited_paginator",
+    "s3_delimited_restart",
     "s3_empty_markers_first",
     "s3_key_marker_only",
     "s3_markers_from_last_upload",
@@ -226,3 +228,32 @@ def s3_parts_last_part_marker(client: Any, sc: Scenario) -> list[int]:
 def s3_parts_key_index(client: Any, sc: Scenario) -> list[int]:
     """BUG-12b's S3 twin: reads ``response["Parts"]``, absent when the upload has no parts."""
     return [p["PartNumber"] for p in _list_parts(client, sc)["Parts"]]
+
+
+def s3_delimited_paginator(client: Any, sc: Scenario) -> list[tuple[str, str]]:
+    """AWS's trap: botocore's paginator with ``Delimiter="/"`` (top-level uploads). A truncated
+    page of prefixes only has empty Next markers, and the paginator stops there."""
+    pages = client.get_paginator("list_multipart_uploads").paginate(
+        Bucket=sc.bucket, Delimiter="/", PaginationConfig={"PageSize": sc.page_size}
+    )
+    return [pair for page in bounded(pages, S3_MAX_REQUESTS) for pair in upload_pairs(page)]
+
+
+def s3_delimited_restart(client: Any, sc: Scenario) -> list[tuple[str, str]]:
+    """Correct top-level walk: after a truncated page without Next markers, restart with
+    ``KeyMarker`` past the last prefix (every key under it sorts before it)."""
+
+    def follow(page: Mapping[str, Any]) -> dict[str, Any]:
+        if page.get("NextKeyMarker"):
+            return {
+                "KeyMarker": page["NextKeyMarker"],
+                "UploadIdMarker": page["NextUploadIdMarker"],
+            }
+        return {
+            "KeyMarker": page["CommonPrefixes"][-1]["Prefix"] + "\U0010ffff",
+            "UploadIdMarker": "",
+        }
+
+    return _s3_loop(
+        client, {"Bucket": sc.bucket, "Delimiter": "/", "MaxUploads": sc.page_size}, follow
+    )
