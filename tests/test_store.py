@@ -21,6 +21,7 @@ from botocore.utils import calculate_tree_hash
 from mockmpu import Clock, MockmpuError, MpuMock, MpuState, mock_mpu
 from mockmpu.core import state as _state
 from mockmpu.scenarios import store as _store
+from mockmpu.scenarios import store_fields as _store_fields
 
 T0 = datetime(2024, 5, 1, 12, 30, 15, 123456, tzinfo=timezone.utc)
 MIB = 1024 * 1024
@@ -166,8 +167,8 @@ def test_saving_refuses_a_field_without_a_rule(
 ) -> None:
     rules = dict(_store.field_rules(_state.Part))
     del rules["checksums"]
-    monkeypatch.setitem(_store._RULES, _state.Part, rules)
-    monkeypatch.setattr(_store, "_PLANS", {})
+    monkeypatch.setitem(_store_fields._RULES, _state.Part, rules)
+    monkeypatch.setattr(_store_fields, "_PLANS", {})
     with mock_mpu() as mpu:
         mpu.s3.create_bucket("bkt")
         mpu.s3.create_multipart_upload("bkt", "k", parts=[1])
