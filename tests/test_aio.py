@@ -495,3 +495,12 @@ def test_the_decorator_gives_each_coroutine_call_a_fresh_mock() -> None:
 
     assert asyncio.run(make_bucket("one")) == ["one"]
     assert asyncio.run(make_bucket("two")) == ["two"]
+
+
+def test_the_readme_s3fs_example_runs() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Async clients (s3fs, aioboto3)", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, "README.md#async-clients", "exec"), {"__name__": "readme"})
