@@ -33,7 +33,13 @@ __all__ = ["Breakdown", "profile_call"]
 FuncKey = tuple[str, int, str]
 
 _REQUEST = ("mockmpu/s3/request.py",)
-_CODEC = ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py", *_REQUEST)
+# glacier/request.py holds the Glacier codec's call_* (they call the semantics): codec, not parsing.
+_CODEC = (
+    "mockmpu/s3/codec.py",
+    "mockmpu/glacier/codec.py",
+    "mockmpu/glacier/request.py",
+    *_REQUEST,
+)
 _SEMANTICS = (
     "mockmpu/s3/semantics.py",
     "mockmpu/s3/listing.py",

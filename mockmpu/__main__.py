@@ -1,4 +1,4 @@
-"""``python -m mockmpu demo`` (the main job) and ``python -m mockmpu scenarios`` (see ``_demo``)."""
+"""``python -m mockmpu``: the ``mockmpu`` command (see :mod:`mockmpu.cli`)."""
 
 from __future__ import annotations
 
@@ -7,4 +7,4 @@ import sys
 from mockmpu.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())

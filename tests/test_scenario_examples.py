@@ -13,7 +13,7 @@ import pytest
 from botocore.utils import calculate_tree_hash
 
 from mockmpu import MpuMock, Scenario, scenarios
-from mockmpu.cli import _load_example
+from mockmpu.cli.demo import _load_example
 
 MIB = 1024 * 1024
 

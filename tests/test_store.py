@@ -666,7 +666,7 @@ def test_s3_import_into_an_existing_bucket_is_all_or_nothing() -> None:
     ],
 )
 def test_cli_timestamps_are_read_in_utc(text: Any, expected: datetime) -> None:
-    from mockmpu.scenarios.aws_cli import parse_cli_time
+    from mockmpu.core.cli_json import parse_cli_time
 
     parsed = parse_cli_time(text)
     assert parsed == expected

@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 
 from mockmpu import MockmpuError, MpuMock, mock_mpu, scenarios
 from mockmpu.core import parsed as parsed_core
+from mockmpu.s3 import replies as s3_replies
 from mockmpu.scenarios.store import dumps_state
 from mockmpu.services import SERVED
 from mockmpu.transports import botocore_dict as parsed_path
@@ -1266,7 +1267,7 @@ def test_a_custom_timestamp_parser_is_followed(monkeypatch: pytest.MonkeyPatch) 
 def test_timestamps_are_what_botocores_parser_returns(when: datetime) -> None:
     from mockmpu.s3.codec import timestamp
 
-    convert = parsed_core.timestamp_converter()
+    convert = s3_replies.timestamp_converter()
     try:
         expected = botocore.parsers.DEFAULT_TIMESTAMP_PARSER(timestamp(when))
     except ValueError:

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 from mockmpu.core.errors import MockmpuError
 
 if TYPE_CHECKING:
-    from mockmpu.mock import MpuMock
+    from mockmpu.core.target import ActiveMock
 
 __all__ = ["current", "has_active", "is_active", "pop", "push"]
 
 _lock = threading.RLock()
-_stack: list[MpuMock] = []
+_stack: list[ActiveMock] = []
 
 
-def push(handle: MpuMock) -> None:
+def push(handle: ActiveMock) -> None:
     """Make ``handle`` the innermost active mock."""
     with _lock:
         if any(h is handle for h in _stack):
@@ -32,7 +32,7 @@ def push(handle: MpuMock) -> None:
         _stack.append(handle)
 
 
-def pop(handle: MpuMock) -> None:
+def pop(handle: ActiveMock) -> None:
     """Deactivate ``handle`` (usually the innermost; any position is allowed)."""
     with _lock:
         for i in range(len(_stack) - 1, -1, -1):
@@ -45,7 +45,7 @@ def pop(handle: MpuMock) -> None:
         )
 
 
-def is_active(handle: MpuMock) -> bool:
+def is_active(handle: ActiveMock) -> bool:
     with _lock:
         return any(h is handle for h in _stack)
 
@@ -55,7 +55,7 @@ def has_active() -> bool:
     return bool(_stack)
 
 
-def current() -> MpuMock | None:
+def current() -> ActiveMock | None:
     """Return the innermost active mock, or ``None``."""
     stack = _stack
     return stack[-1] if stack else None

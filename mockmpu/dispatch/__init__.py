@@ -17,19 +17,16 @@ import contextlib
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from mockmpu.core.calls import BodySummary, Call, describe_call
 from mockmpu.core.errors import MockmpuError
+from mockmpu.core.target import Target
 from mockmpu.core.wire import Body, Handler, HttpRequest, WireRequest, WireResponse
 from mockmpu.glacier import routes as glacier_routes
 from mockmpu.s3 import routes as s3_routes
 from mockmpu.services import SERVED, handler
-
-if TYPE_CHECKING:
-    from mockmpu.core.state import MpuState
-    from mockmpu.faults import Faults
 
 __all__ = ["NotServed", "Target", "dispatch", "read_body", "route", "serve"]
 
@@ -40,15 +37,6 @@ _AWS_HOST = re.compile(
     re.IGNORECASE,
 )
 _GLACIER_HOST = re.compile(r"^glacier[.-]", re.IGNORECASE)
-
-
-class Target(Protocol):
-    """What the dispatcher serves from: a mock's state, its faults, and its call records."""
-
-    state: MpuState
-    faults: Faults
-
-    def record(self, call: Call) -> None: ...
 
 
 @dataclass(frozen=True)

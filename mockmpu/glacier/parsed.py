@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from mockmpu.core.errors import ServiceError
-from mockmpu.core.parsed import ParsedAnswer, ParsedReply, glacier_error_reply, glacier_reply
+from mockmpu.core.parsed import ParsedAnswer, ParsedReply
 from mockmpu.core.state import MpuState
 from mockmpu.core.wire import WireRequest
 from mockmpu.glacier import codec
+from mockmpu.glacier.replies import glacier_error_reply, glacier_reply
 
 __all__ = ["ANSWERS"]
 

@@ -15,6 +15,7 @@ from typing import Any
 from mockmpu.core.errors import MockmpuError, ServiceError
 from mockmpu.core.state import DEFAULT_REGION, Archive, GlacierPart, GlacierUpload, MpuState, Vault
 from mockmpu.glacier import semantics as glacier
+from mockmpu.glacier.aws_cli import import_glacier
 
 __all__ = ["MIB", "GlacierView"]
 
@@ -282,8 +283,6 @@ class GlacierView:
 
         Not modelled: part bodies (archives completed from imported parts have no bytes).
         """
-        from mockmpu.scenarios.aws_cli import import_glacier
-
         return import_glacier(
             self.state,
             source,

@@ -19,18 +19,13 @@ from datetime import datetime
 from typing import Any, Callable
 
 from mockmpu.core.errors import ServiceError
-from mockmpu.core.parsed import (
-    ParsedAnswer,
-    ParsedReply,
-    s3_error_reply,
-    s3_reply,
-    timestamp_converter,
-)
-from mockmpu.core.parsed import xml_safe as _xml_safe
+from mockmpu.core.parsed import ParsedAnswer, ParsedReply
 from mockmpu.core.state import MpuState
 from mockmpu.core.wire import WireRequest
 from mockmpu.s3 import codec
 from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.replies import s3_error_reply, s3_reply, timestamp_converter
+from mockmpu.s3.replies import xml_safe as _xml_safe
 from mockmpu.s3.request import bucket_of, header_checksums, key_of
 
 __all__ = ["ANSWERS"]

@@ -17,6 +17,7 @@ from typing import Any, Callable, TypeVar
 from mockmpu.core.errors import MockmpuError, ServiceError
 from mockmpu.core.state import Bucket, CompletedObject, MpuState, Part, Upload
 from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.aws_cli import import_s3
 
 __all__ = ["DEFAULT_PART_SIZE", "S3View"]
 
@@ -205,8 +206,6 @@ class S3View:
         Not modelled: ``Owner`` / ``Initiator`` (the mock lists its own account's principal),
         ``AbortDate``, part bodies, keys printed by ``--encoding-type url`` in paginated output.
         """
-        from mockmpu.scenarios.aws_cli import import_s3
-
         return import_s3(self.state, bucket, source, region=region, upload_id=upload_id)
 
     # ------------------------------------------------------------------------------- objects

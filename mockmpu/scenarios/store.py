@@ -37,6 +37,7 @@ from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
+from mockmpu.core.cli_json import read_source
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import (
     Archive,
@@ -599,23 +600,6 @@ def _build_state(doc: Mapping[str, Any]) -> MpuState:
         raise _Invalid("last_seq", f"at least {max_seq} (the highest upload seq)", last_seq)
     state.last_seq = last_seq
     return state
-
-
-def read_source(path: PathArg, what: str) -> str:
-    """Read a UTF-8 text file, turning OS errors into one-sentence ``MockmpuError``s."""
-    try:
-        with open(os.fspath(path), encoding="utf-8") as fh:
-            return fh.read()
-    except OSError as error:
-        raise MockmpuError(
-            f"Cannot read {what} {os.fspath(path)!r} ({error.strerror}); pass the path of an "
-            "existing file."
-        ) from error
-    except UnicodeDecodeError as error:
-        raise MockmpuError(
-            f"{what.capitalize()} {os.fspath(path)!r} is not UTF-8 text ({error.reason}); pass "
-            "the JSON file itself."
-        ) from error
 
 
 def load_state(path: PathArg) -> MpuState:

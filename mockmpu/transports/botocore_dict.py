@@ -1,28 +1,31 @@
 """The botocore side of the dict path (``mock_mpu(wire=False)``): the ``before-call`` answer.
 
 The path itself is described in :mod:`mockmpu.core.parsed`; this module holds its entry point,
-:func:`before_call`, and how it reads botocore's serialized request: the same router as the wire
-path (:func:`mockmpu.dispatch.route`) reads the URL, so both paths see the same labels, query and
-body. The per-service answers are in ``s3/parsed.py`` and ``glacier/parsed.py``.
+:func:`before_call`, its :func:`serve_parsed`, and how it reads botocore's serialized request:
+the same router as the wire path (:func:`mockmpu.dispatch.route`) reads the URL, so both paths
+see the same labels, query and body. The per-service answers are in ``s3/parsed.py`` and
+``glacier/parsed.py``.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from botocore.awsrequest import AWSResponse
 from botocore.httpchecksum import apply_request_checksum
 
-from mockmpu.core.parsed import ParsedAnswer, WireFallback, headers_parsable
-from mockmpu.core.wire import HttpRequest, WireRequest
-from mockmpu.dispatch import NotServed, route
+from mockmpu.core.errors import MockmpuError
+from mockmpu.core.parsed import ParsedAnswer, ParsedReply, WireFallback, headers_parsable
+from mockmpu.core.wire import HttpRequest, WireRequest, WireResponse
+from mockmpu.dispatch import NotServed, route, serve
 
 if TYPE_CHECKING:
-    from mockmpu.mock import MpuMock
+    from mockmpu.core.state import MpuState
+    from mockmpu.core.target import ActiveMock
 
-__all__ = ["answers", "before_call"]
+__all__ = ["answers", "before_call", "serve_parsed"]
 
 # Context keys the hook fills at provide-client-params / before-endpoint-resolution.
 _CALLER_PARAMS = "mockmpu.caller_params"
@@ -55,7 +58,7 @@ class _EmptyBody(io.BytesIO):
 
 
 def before_call(
-    handle: MpuMock,
+    handle: ActiveMock,
     event_name: str,
     request_dict: dict[str, Any],
     context: dict[str, Any],
@@ -79,7 +82,8 @@ def before_call(
     if request is None:
         return None
     try:
-        reply = handle.serve_parsed(
+        reply = serve_parsed(
+            handle,
             lambda state, req: answer(state, req, model),
             request,
             context.get(_CALLER_PARAMS) or {},
@@ -97,6 +101,36 @@ def before_call(
         body.rewind()
     http_response = AWSResponse(request.url, reply.status, reply.headers, _EmptyBody(b""))
     return http_response, reply.parsed
+
+
+def serve_parsed(
+    handle: ActiveMock,
+    answer: Callable[[MpuState, WireRequest], ParsedReply],
+    request: WireRequest,
+    params: Mapping[str, Any],
+) -> ParsedReply:
+    """The dict path's :func:`mockmpu.dispatch.serve`: the same loop guard and call record.
+
+    ``answer`` returns the parsed reply; its ``fingerprint`` stands in for the body when the
+    loop guard compares answers. It may raise ``WireFallback`` before changing anything: then
+    nothing is recorded and the call goes on to the wire path. The caller has checked that no
+    injected fault targets the operation.
+    """
+    replies: list[ParsedReply] = []
+
+    def handler(state: MpuState, req: WireRequest) -> WireResponse:
+        reply = answer(state, req)
+        replies.append(reply)
+        return reply.stand_in()
+
+    serve(handle, handler, request, params)
+    if not replies:
+        raise MockmpuError(
+            f"A fault was injected into {request.service}:{request.operation} while a "
+            "wire=False call to it was in flight; register faults before the calls they "
+            "target."
+        )
+    return replies[0]
 
 
 class _Body:

@@ -1,22 +1,20 @@
-"""The demo: real clients against the states where real client code broke.
+"""Run real clients against the states where real client code broke.
 
-``python -m mockmpu demo`` needs no AWS account and no network. First it arranges 2,500
+``mockmpu demo`` needs no AWS account and no network. First it arranges 2,500
 in-progress uploads, all 30 days old, where uploads 996-1005 (in listing order) share the key
 ``logs/2026-10-21.gz``, so S3's first page of 1,000 ends in the middle of that key, runs several
 clients and prints what each saw. Then it runs naive and correct clients, and the bundled
 examples, against every scenario of ``mockmpu.scenarios`` (S3 and Glacier), each in a fresh
 mock, and prints expected vs seen from the scenario's ground truth.
 
-``python -m mockmpu scenarios`` lists the scenarios, one line each.
+``mockmpu scenarios`` lists the scenarios, one line each; ``mockmpu show SCENARIO`` draws one.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Sequence
+import argparse
+import importlib
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from types import ModuleType
 from typing import Any, Callable
 
@@ -68,17 +66,9 @@ def resource_collection(session: Any) -> Callable[[Any], int]:
     return run
 
 
-def _load_example(name: str = "abort_stale_uploads") -> ModuleType | None:
-    """Load ``examples/<name>.py`` from a source checkout (``None`` when not there)."""
-    path = Path(__file__).resolve().parent.parent / "examples" / f"{name}.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(f"_mockmpu_example_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+def _load_example(name: str = "abort_stale_uploads") -> ModuleType:
+    """The bundled example ``examples/<name>.py`` (shipped in the package: mockmpu.examples)."""
+    return importlib.import_module(f"mockmpu.examples.{name}")
 
 
 def example_tool(module: ModuleType) -> Callable[[Any], int]:
@@ -89,14 +79,11 @@ def example_tool(module: ModuleType) -> Callable[[Any], int]:
     return run
 
 
-def main(argv: Sequence[str] = ()) -> int:
-    args = list(argv)
-    if args == ["scenarios"]:
-        print(_scenario_list())
-        return 0
-    if args != ["demo"]:
-        print("usage: python -m mockmpu demo | scenarios", file=sys.stderr)
-        return 2
+def configure(parser: argparse.ArgumentParser) -> None:
+    """``mockmpu demo`` takes no arguments."""
+
+
+def run(args: argparse.Namespace) -> int:
     import boto3
 
     from mockmpu import mock_mpu
@@ -118,8 +105,7 @@ def main(argv: Sequence[str] = ()) -> int:
             ("boto3 Bucket.multipart_uploads.all()", resource_collection(session)),
         ]
         example = _load_example()
-        if example is not None:
-            clients.append(("examples/abort_stale_uploads.py --dry-run", example_tool(example)))
+        clients.append(("examples/abort_stale_uploads.py --dry-run", example_tool(example)))
         for name, run in clients:
             rows.append((name, expected, run(client)))
     print(
@@ -142,68 +128,53 @@ def main(argv: Sequence[str] = ()) -> int:
 # ------------------------------------------------------------------------------ scenario table
 
 
-def _scenario_list() -> str:
-    from mockmpu import scenarios
-
-    every = scenarios.catalog()
-    width = max(len(s.name) for s in every)
-    kind_width = max(len(s.kind) for s in every)
-    return "\n".join(
-        f"{s.name:<{width}}  {s.kind:<{kind_width}}  {s.summary} [{', '.join(s.bugs)}]"
-        for s in every
-    )
-
-
 def _example_rows() -> dict[str, list[Any]]:
-    """Rows for the bundled examples, by scenario name (empty outside a source checkout)."""
+    """Rows for the bundled examples, by scenario name."""
     from mockmpu.s3.view import DEFAULT_PART_SIZE
     from mockmpu.scenarios.clients import Row, stale_pairs
 
     rows: dict[str, list[Any]] = {}
     stale = _load_example("abort_stale_uploads")
-    if stale is not None:
 
-        def dry_run(client: Any, sc: Any) -> list[tuple[str, str]]:
-            found = stale.find_stale_uploads(client, sc.bucket, timedelta(days=7))
-            return [(u["Key"], u["UploadId"]) for u in found]
+    def dry_run(client: Any, sc: Any) -> list[tuple[str, str]]:
+        found = stale.find_stale_uploads(client, sc.bucket, timedelta(days=7))
+        return [(u["Key"], u["UploadId"]) for u in found]
 
-        row = Row("examples/abort_stale_uploads.py --dry-run", dry_run, stale_pairs, True)
-        for name in ("many-uploads", "colliding-keys", "stale-uploads"):
-            rows.setdefault(name, []).append(row)
+    row = Row("examples/abort_stale_uploads.py --dry-run", dry_run, stale_pairs, True)
+    for name in ("many-uploads", "colliding-keys", "stale-uploads"):
+        rows.setdefault(name, []).append(row)
     resume = _load_example("resume_s3_upload")
-    if resume is not None:
 
-        def total(sc: Any) -> int:
-            return max(sc.part_numbers, default=3)
+    def total(sc: Any) -> int:
+        return max(sc.part_numbers, default=3)
 
-        def to_upload(sc: Any) -> list[int]:
-            have = set(sc.part_numbers)
-            return [n for n in range(1, total(sc) + 1) if n not in have]
+    def to_upload(sc: Any) -> list[int]:
+        have = set(sc.part_numbers)
+        return [n for n in range(1, total(sc) + 1) if n not in have]
 
-        def plan(client: Any, sc: Any) -> list[int]:
-            sizes = [DEFAULT_PART_SIZE] * total(sc)
-            up = sc.upload
-            return list(resume.plan_resume(client, sc.bucket, up.key, up.upload_id, sizes)[0])
+    def plan(client: Any, sc: Any) -> list[int]:
+        sizes = [DEFAULT_PART_SIZE] * total(sc)
+        up = sc.upload
+        return list(resume.plan_resume(client, sc.bucket, up.key, up.upload_id, sizes)[0])
 
-        row = Row("examples/resume_s3_upload.py (parts to upload)", plan, to_upload, True)
-        for name in ("many-parts", "sparse-parts", "empty-upload-s3"):
-            rows.setdefault(name, []).append(row)
+    row = Row("examples/resume_s3_upload.py (parts to upload)", plan, to_upload, True)
+    for name in ("many-parts", "sparse-parts", "empty-upload-s3"):
+        rows.setdefault(name, []).append(row)
     glacier = _load_example("glacier_resume")
-    if glacier is not None:
 
-        def uploads(client: Any, sc: Any) -> list[str]:
-            return [u["MultipartUploadId"] for u in glacier.list_uploads(client, sc.vault)]
+    def uploads(client: Any, sc: Any) -> list[str]:
+        return [u["MultipartUploadId"] for u in glacier.list_uploads(client, sc.vault)]
 
-        def parts(client: Any, sc: Any) -> list[str]:
-            listed = glacier.list_parts(client, sc.vault, sc.upload.upload_id)[1]
-            return [p["RangeInBytes"] for p in listed]
+    def parts(client: Any, sc: Any) -> list[str]:
+        listed = glacier.list_parts(client, sc.vault, sc.upload.upload_id)[1]
+        return [p["RangeInBytes"] for p in listed]
 
-        listing = Row("examples/glacier_resume.py list", uploads, lambda sc: sc.upload_ids, True)
-        for style in ("json-null", "absent", "string-null"):
-            rows.setdefault(f"glacier-end-marker-{style}", []).append(listing)
-        row = Row("examples/glacier_resume.py (parts)", parts, lambda sc: sc.part_ranges, True)
-        for name in ("glacier-many-parts", "empty-upload-glacier", "glacier-unknown-marker-error"):
-            rows.setdefault(name, []).append(row)
+    listing = Row("examples/glacier_resume.py list", uploads, lambda sc: sc.upload_ids, True)
+    for style in ("json-null", "absent", "string-null"):
+        rows.setdefault(f"glacier-end-marker-{style}", []).append(listing)
+    row = Row("examples/glacier_resume.py (parts)", parts, lambda sc: sc.part_ranges, True)
+    for name in ("glacier-many-parts", "empty-upload-glacier", "glacier-unknown-marker-error"):
+        rows.setdefault(name, []).append(row)
     return rows
 
 

@@ -1,32 +1,27 @@
-"""``mock_mpu`` and its handle, ``MpuMock``: decorator, context manager and start/stop."""
+"""``mock_mpu`` and its handle, ``MpuMock``: context manager, start/stop, records, views.
+
+The decorator forms are in :mod:`mockmpu.mock.decorate`.
+"""
 
 from __future__ import annotations
 
-import functools
-import inspect
 import os
 import threading
 import unittest
-from collections.abc import Generator, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, cast, overload
-
-import wrapt
+from typing import Any, Callable, TypeVar, overload
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
 from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
-from mockmpu.dispatch import serve
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
 from mockmpu.glacier.view import GlacierView
+from mockmpu.mock.decorate import decorate
 from mockmpu.s3.view import S3View
 from mockmpu.scenarios.base import Scenario, as_scenarios
 from mockmpu.services import SERVED, served_summary
-
-if TYPE_CHECKING:
-    from mockmpu.core.parsed import ParsedReply
-    from mockmpu.core.wire import WireRequest, WireResponse
 
 __all__ = ["MpuMock", "mock_mpu"]
 
@@ -220,76 +215,7 @@ class MpuMock:
 
         Each call of the decorated function runs under a fresh mock with these options.
         """
-        if inspect.isclass(func):
-            return self._decorate_class(func)
-        if inspect.isasyncgenfunction(func):
-            raise TypeError(
-                "mock_mpu cannot decorate async generator functions; use 'async with "
-                "mock_mpu() as mpu:' inside the function instead."
-            )
-        if inspect.iscoroutinefunction(func):
-            return self._decorate_coroutine(func)
-        if inspect.isgeneratorfunction(func):
-            return self._decorate_generator(func)
-        if not callable(func):
-            raise TypeError(
-                f"mock_mpu decorates functions and unittest.TestCase classes, not "
-                f"{type(func).__name__}; use 'with mock_mpu() as mpu:' instead."
-            )
-        return self._decorate_function(func)
-
-    def _decorate_function(self, func: F) -> F:
-        template = self
-
-        @wrapt.decorator
-        def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-            with template.fresh():
-                return wrapped(*args, **kwargs)
-
-        return cast(F, wrapper(func))
-
-    def _decorate_coroutine(self, func: F) -> F:
-        template = self
-
-        @wrapt.decorator
-        async def wrapper(wrapped: Any, instance: Any, args: Any, kwargs: Any) -> Any:
-            async with template.fresh():
-                return await wrapped(*args, **kwargs)
-
-        return cast(F, wrapper(func))
-
-    def _decorate_generator(self, func: F) -> F:
-        template = self
-
-        @wrapt.decorator
-        def wrapper(
-            wrapped: Any, instance: Any, args: Any, kwargs: Any
-        ) -> Generator[Any, Any, Any]:
-            with template.fresh():
-                result: Any = yield from wrapped(*args, **kwargs)
-            return result
-
-        return cast(F, wrapper(func))
-
-    def _decorate_class(self, cls: type[Any]) -> type[Any]:
-        if not issubclass(cls, unittest.TestCase):
-            raise TypeError(
-                "mock_mpu can only decorate unittest.TestCase subclasses; for other test classes "
-                "use the fixture, e.g. @pytest.mark.usefixtures('mpu_mock')."
-            )
-        template = self
-        original_setup = cls.setUp
-
-        @functools.wraps(original_setup)
-        def setUp(test: unittest.TestCase) -> None:
-            mpu = template.fresh()
-            mpu.start()
-            test.addCleanup(mpu.stop)
-            test.mpu = mpu  # type: ignore[attr-defined]
-            original_setup(test)
-
-        cls.setUp = setUp  # type: ignore[method-assign,assignment]
-        return cls
+        return decorate(self.fresh, func)
 
     # ------------------------------------------------------------------ serving
 
@@ -303,35 +229,6 @@ class MpuMock:
         """Append one answered call to :attr:`calls` (thread-safe; the dispatcher calls it)."""
         with self._record_lock:
             self.calls.append(call)
-
-    def serve_parsed(
-        self,
-        answer: Callable[[MpuState, WireRequest], ParsedReply],
-        request: WireRequest,
-        params: Mapping[str, Any],
-    ) -> ParsedReply:
-        """The dict path's :meth:`serve` (``wire=False``): the same loop guard and call record.
-
-        ``answer`` returns the parsed reply; its ``fingerprint`` stands in for the body when the
-        loop guard compares answers. It may raise ``_parsed.WireFallback`` before changing
-        anything: then nothing is recorded and the call goes on to the wire path. The caller
-        has checked that no injected fault targets the operation.
-        """
-        replies: list[ParsedReply] = []
-
-        def handler(state: MpuState, req: WireRequest) -> WireResponse:
-            reply = answer(state, req)
-            replies.append(reply)
-            return reply.stand_in()
-
-        serve(self, handler, request, params)
-        if not replies:
-            raise MockmpuError(
-                f"A fault was injected into {request.service}:{request.operation} while a "
-                "wire=False call to it was in flight; register faults before the calls they "
-                "target."
-            )
-        return replies[0]
 
     def unmocked_call(
         self, service: str, operation: str, params: Mapping[str, Any]

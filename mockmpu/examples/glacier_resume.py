@@ -1,0 +1,1 @@
+../../examples/glacier_resume.py

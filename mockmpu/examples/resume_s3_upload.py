@@ -1,0 +1,1 @@
+../../examples/resume_s3_upload.py
