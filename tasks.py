@@ -5,12 +5,12 @@
     python3 tasks.py test      # the test suite (pytest)
     python3 tasks.py check     # ruff and mypy --strict
     python3 tasks.py bench     # the benchmark, a few minutes (--smoke: seconds in CI)
-    python3 tasks.py test-async        # the whole suite in .venv-async: aiobotocore, s3fs,
-                                       # aioboto3 (their botocore pin needs its own venv)
-    python3 tasks.py bench-async       # the aiobotocore benchmark row (--smoke: seconds)
+    python3 tasks.py test-async    # the suite with aiobotocore, s3fs and aioboto3
+    python3 tasks.py bench-async   # the aiobotocore benchmark row (--smoke: seconds)
 
-Each command creates ./.venv (the *-async ones ./.venv-async) on first use and installs the package with its extras there
-(again whenever pyproject.toml changes). Extra arguments go to the underlying tool.
+Each command creates ./.venv on first use and installs the package with its extras there (again
+whenever pyproject.toml changes); the *-async ones use ./.venv-async, as aiobotocore pins
+botocore to a narrow range. Extra arguments go to the underlying tool.
 """
 
 from __future__ import annotations

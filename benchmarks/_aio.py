@@ -91,9 +91,9 @@ def aio_cases(
         )
 
     def verify() -> None:
-        if not (call_with(floor)() == call_with(unsigned)() == expected == under_mpu(
-            call_with(served)
-        )):
+        if not (
+            call_with(floor)() == call_with(unsigned)() == expected == under_mpu(call_with(served))
+        ):
             raise AssertionError("the aio floor and mockmpu parse to different results")
         if len(expected.get("Uploads", [])) != page:
             raise AssertionError(f"expected a page of {page} uploads")

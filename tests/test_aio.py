@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("aiobotocore", reason="aiobotocore is not installed: python3 tasks.py test-async")
-aioboto3 = pytest.importorskip("aioboto3", reason="aioboto3 is not installed: tasks.py test-async")
-s3fs = pytest.importorskip("s3fs", reason="s3fs is not installed: python3 tasks.py test-async")
+_WHY = "is not installed here; the async environment has it: python3 tasks.py test-async"
+pytest.importorskip("aiobotocore", reason=f"aiobotocore {_WHY}")
+aioboto3 = pytest.importorskip("aioboto3", reason=f"aioboto3 {_WHY}")
+s3fs = pytest.importorskip("s3fs", reason=f"s3fs {_WHY}")
 
 import aiobotocore.endpoint  # noqa: E402
 import aiobotocore.session  # noqa: E402
@@ -26,7 +27,6 @@ import boto3  # noqa: E402
 from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
-from botocore.utils import calculate_tree_hash  # noqa: E402
 
 from mockmpu import ListingLoopError, MpuMock, UnmockedCallError, mock_mpu, scenarios  # noqa: E402
 from mockmpu.scenarios.store import dumps_state  # noqa: E402
@@ -53,127 +53,6 @@ def _client(service: str = "s3", **kwargs: Any) -> Any:
 
 async def _collect(paginator: Any, key: str, **params: Any) -> list[Any]:
     return [item async for page in paginator.paginate(**params) for item in page.get(key, [])]
-
-
-# ------------------------------------------------------------------------------ done when: s3fs
-
-
-@pytest.mark.asyncio
-async def test_s3fs_clear_multipart_uploads_leaves_what_a_one_page_cleaner_leaves() -> None:
-    async with mock_mpu(scenario=scenarios.many_uploads()) as mpu:
-        sc = mpu.scenario
-        fs = s3fs.S3FileSystem(anon=True, asynchronous=True, skip_instance_cache=True)
-        await fs._clear_multipart_uploads(sc.bucket)
-        left = [(u.key, u.upload_id) for u in mpu.s3.uploads(sc.bucket)]
-        one_page_truth = [(u.key, u.upload_id) for u in sc.uploads[sc.page_size :]]
-        assert len(left) == 500
-        assert left == one_page_truth  # the real bug (BUG-01), reproduced and asserted
-        aborts = [c for c in mpu.calls if c.operation == "AbortMultipartUpload"]
-        # s3fs aborts concurrently (asyncio.gather): each call kept its own parameters.
-        assert sorted((c.params["Key"], c.params["UploadId"]) for c in aborts) == sorted(
-            (u.key, u.upload_id) for u in sc.uploads[: sc.page_size]
-        )
-        assert all(c.status == 204 for c in aborts)
-
-
-def test_s3fs_sync_api_is_served_too() -> None:
-    # s3fs's sync API runs aiobotocore on fsspec's own event loop thread.
-    with mock_mpu(scenario=scenarios.many_uploads(1200)) as mpu:
-        fs = s3fs.S3FileSystem(anon=True, skip_instance_cache=True)
-        fs.clear_multipart_uploads("bkt")
-        assert len(mpu.s3.uploads("bkt")) == 200
-
-
-@pytest.mark.asyncio
-async def test_s3fs_open_wb_larger_than_the_block_size_completes_a_multipart_upload() -> None:
-    async with mock_mpu(keep_bodies=True) as mpu:
-        mpu.s3.create_bucket("bkt")
-        # S3File is a sync file object driving fsspec's event loop thread: run it off this loop.
-        fs = s3fs.S3FileSystem(anon=True, skip_instance_cache=True)
-        block = 5 * MiB  # the block size in effect (S3's minimum part size)
-        data = bytes(range(256)) * (12 * MiB // 256 + 1)  # > 2 blocks, not a multiple
-
-        def write() -> None:
-            with fs.open("bkt/big.bin", "wb", block_size=block) as f:
-                for i in range(0, len(data), MiB):
-                    f.write(data[i : i + MiB])
-
-        await asyncio.get_running_loop().run_in_executor(None, write)
-        obj = mpu.s3.object("bkt", "big.bin")
-        assert obj.size == len(data)
-        assert obj.part_count == len(obj.parts) >= 2
-        assert b"".join(p.body or b"" for p in obj.parts) == data
-        assert obj.etag.endswith(f'-{obj.part_count}"')
-        ops = [c.operation for c in mpu.calls]
-        assert ops[0] == "CreateMultipartUpload" and ops[-1] == "CompleteMultipartUpload"
-        assert ops.count("UploadPart") == obj.part_count
-        assert all(c.status == 200 for c in mpu.calls)
-
-
-# --------------------------------------------------------------------------- done when: aioboto3
-
-
-@pytest.mark.asyncio
-@mock_mpu(scenario=scenarios.colliding_keys())
-async def test_aioboto3_list_multipart_uploads_paginator_sees_colliding_keys() -> None:
-    mpu = _active()
-    sc = mpu.scenario
-    async with _client() as s3:
-        got = await _collect(
-            s3.get_paginator("list_multipart_uploads"), "Uploads", Bucket=sc.bucket
-        )
-    assert [(u["Key"], u["UploadId"]) for u in got] == [(u.key, u.upload_id) for u in sc.uploads]
-    assert [u["Initiated"] for u in got] == [u.initiated for u in sc.uploads]
-    assert len(got) == 1009
-    assert [c.operation for c in mpu.calls] == ["ListMultipartUploads"] * 2
-
-
-@pytest.mark.asyncio
-async def test_aioboto3_list_parts_paginator_sees_many_parts(mpu_mock: MpuMock) -> None:
-    sc = scenarios.many_parts().load(mpu_mock)
-    async with _client() as s3:
-        parts = await _collect(
-            s3.get_paginator("list_parts"),
-            "Parts",
-            Bucket=sc.bucket,
-            Key=sc.upload.key,
-            UploadId=sc.upload.upload_id,
-        )
-    assert [p["PartNumber"] for p in parts] == list(sc.part_numbers)
-    assert len(parts) == 2500
-    assert [c.operation for c in mpu_mock.calls] == ["ListParts"] * 3
-
-
-@pytest.mark.anyio
-async def test_aioboto3_glacier_listings_and_an_upload(mpu_mock: MpuMock) -> None:
-    sc = scenarios.glacier_many_parts().load(mpu_mock)
-    async with _client("glacier") as glacier:
-        vaults = await _collect(glacier.get_paginator("list_vaults"), "VaultList")
-        assert [v["VaultName"] for v in vaults] == [sc.vault]
-        uploads = await _collect(
-            glacier.get_paginator("list_multipart_uploads"), "UploadsList", vaultName=sc.vault
-        )
-        assert [u["MultipartUploadId"] for u in uploads] == list(sc.upload_ids)
-        parts = await _collect(
-            glacier.get_paginator("list_parts"),
-            "Parts",
-            vaultName=sc.vault,
-            uploadId=sc.upload.upload_id,
-        )
-        assert [p["RangeInBytes"] for p in parts] == list(sc.part_ranges)
-        body = b"g" * MiB
-        up = await glacier.initiate_multipart_upload(vaultName=sc.vault, partSize=str(MiB))
-        await glacier.upload_multipart_part(
-            vaultName=sc.vault, uploadId=up["uploadId"], range=f"bytes 0-{MiB - 1}/*", body=body
-        )
-        done = await glacier.complete_multipart_upload(
-            vaultName=sc.vault,
-            uploadId=up["uploadId"],
-            archiveSize=str(MiB),
-            checksum=calculate_tree_hash(io.BytesIO(body)),
-        )
-        assert done["checksum"] == calculate_tree_hash(io.BytesIO(body))
-    assert all(c.status < 300 for c in mpu_mock.calls)
 
 
 @pytest.fixture
@@ -241,10 +120,6 @@ async def _run_script(call: Any, s3: Any, glacier: Any) -> None:
     await call(glacier, "list_parts", vaultName="v", uploadId="nope")
     await call(glacier, "abort_multipart_upload", vaultName="v", uploadId="nope")
     await call(glacier, "delete_vault", vaultName="missing")
-
-
-def _upload_flow_ids(out: list[Any]) -> list[Any]:
-    return out
 
 
 def test_every_served_operation_answers_aio_clients_as_it_answers_sync_ones() -> None:
@@ -318,44 +193,28 @@ async def test_with_sockets_blocked_served_calls_open_none_and_unserved_ones_are
 
 
 @pytest.mark.asyncio
-async def test_s3fs_calls_mockmpu_does_not_serve_are_refused(no_network: list[Any]) -> None:
-    async with mock_mpu() as mpu:
-        mpu.s3.create_bucket("bkt")
-        fs = s3fs.S3FileSystem(anon=True, asynchronous=True, skip_instance_cache=True)
-        with pytest.raises(UnmockedCallError):
-            await fs._cat_file("bkt/missing")
-        # s3fs asks HeadObject first; whichever it sends is refused and recorded
-        assert len(mpu.unmocked) == 1
-        assert mpu.unmocked[0].endswith("(Bucket='bkt', Key='missing')")
-        mpu.unmocked.clear()
-    assert no_network == []
-
-
-@pytest.mark.asyncio
 async def test_a_client_created_before_the_mock_started_is_served() -> None:
-    async with _client() as s3:
-        async with mock_mpu() as mpu:
-            await s3.create_bucket(Bucket="early")
-            assert mpu.s3.bucket_names() == ["early"]
-            assert [(c.operation, c.status) for c in mpu.calls] == [("CreateBucket", 200)]
+    async with _client() as s3, mock_mpu() as mpu:
+        await s3.create_bucket(Bucket="early")
+        assert mpu.s3.bucket_names() == ["early"]
+        assert [(c.operation, c.status) for c in mpu.calls] == [("CreateBucket", 200)]
 
 
 @pytest.mark.asyncio
 async def test_attach_takes_an_aio_client_and_an_aiobotocore_session() -> None:
     session = aiobotocore.session.get_session()
-    async with session.create_client("s3", region_name="us-east-1") as s3:
-        async with mock_mpu() as mpu:
-            assert mpu.attach(s3) is s3
-            assert mpu.attach(session) is session
-            up = await s3.create_bucket(Bucket="bkt")
-            assert up["ResponseMetadata"]["HTTPStatusCode"] == 200
-            with pytest.raises(s3.exceptions.NoSuchUpload):
-                await s3.abort_multipart_upload(Bucket="bkt", Key="k", UploadId="nope")
-            # no call recorded as ok when it failed
-            assert [(c.operation, c.status, c.error_code) for c in mpu.calls] == [
-                ("CreateBucket", 200, None),
-                ("AbortMultipartUpload", 404, "NoSuchUpload"),
-            ]
+    async with session.create_client("s3", region_name="us-east-1") as s3, mock_mpu() as mpu:
+        assert mpu.attach(s3) is s3
+        assert mpu.attach(session) is session
+        up = await s3.create_bucket(Bucket="bkt")
+        assert up["ResponseMetadata"]["HTTPStatusCode"] == 200
+        with pytest.raises(s3.exceptions.NoSuchUpload):
+            await s3.abort_multipart_upload(Bucket="bkt", Key="k", UploadId="nope")
+        # no call recorded as ok when it failed
+        assert [(c.operation, c.status, c.error_code) for c in mpu.calls] == [
+            ("CreateBucket", 200, None),
+            ("AbortMultipartUpload", 404, "NoSuchUpload"),
+        ]
 
 
 @pytest.mark.asyncio
@@ -428,7 +287,10 @@ async def test_injected_faults_are_retried_by_aiobotocore(mpu_mock: MpuMock) -> 
 
 @pytest.mark.asyncio
 async def test_the_loop_guard_stops_an_aio_listing_loop() -> None:
-    async with mock_mpu(loop_guard=3, scenario=scenarios.many_uploads(1200)) as mpu, _client() as s3:
+    async with (
+        mock_mpu(loop_guard=3, scenario=scenarios.many_uploads(1200)) as mpu,
+        _client() as s3,
+    ):
         with pytest.raises(ListingLoopError):
             for _ in range(10):  # a buggy loop: never advances its markers
                 await s3.list_multipart_uploads(Bucket="bkt")
@@ -497,10 +359,26 @@ def test_the_decorator_gives_each_coroutine_call_a_fresh_mock() -> None:
     assert asyncio.run(make_bucket("two")) == ["two"]
 
 
-def test_the_readme_s3fs_example_runs() -> None:
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("## Async clients (s3fs, aioboto3)", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(code, "README.md#async-clients", "exec"), {"__name__": "readme"})
+@pytest.mark.asyncio
+@pytest.mark.mpu_mock(keep_bodies=True)
+async def test_a_retried_chunked_upload_part_is_read_whole_again(mpu_mock: MpuMock) -> None:
+    mpu_mock.s3.create_bucket("bkt")
+    up = mpu_mock.s3.create_multipart_upload("bkt", "k")
+    mpu_mock.faults.fail("s3:UploadPart", "InternalError")
+    body = bytes(range(256)) * 4096
+    async with _client() as s3:
+        part = await s3.upload_part(
+            Bucket="bkt",
+            Key="k",
+            UploadId=up.upload_id,
+            PartNumber=1,
+            Body=io.BytesIO(body),
+            ChecksumAlgorithm="CRC32",
+        )
+    assert part["ResponseMetadata"]["RetryAttempts"] == 1
+    stored = mpu_mock.s3.parts("bkt", up.upload_id)[0]
+    assert stored.body == body
+    assert [(c.operation, c.status) for c in mpu_mock.calls] == [
+        ("UploadPart", 500),
+        ("UploadPart", 200),
+    ]

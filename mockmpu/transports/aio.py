@@ -77,7 +77,9 @@ async def read_async_body(body: Any) -> bytes:
     A seekable stream is put back where it was; aiobotocore's chunked wrapper cannot tell its
     position, and aiobotocore rewinds it before a retry (``reset_stream``).
     """
-    if body is None or isinstance(body, (bytes, bytearray, memoryview, str)):
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if body is None or isinstance(body, (bytes, bytearray, memoryview)):
         return read_body(body)
     read = getattr(body, "read", None)
     if read is None:
