@@ -218,3 +218,19 @@ def test_the_readme_s3fs_example_runs() -> None:
     section = readme.split("## Async clients (s3fs, aioboto3)", 1)[1]
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(code, "README.md#async-clients", "exec"), {"__name__": "readme"})
+
+
+@pytest.mark.asyncio
+@pytest.mark.mpu_mock(keep_bodies=True)
+async def test_aioboto3_upload_fileobj_completes_a_multipart_upload(mpu_mock: MpuMock) -> None:
+    from boto3.s3.transfer import TransferConfig
+
+    mpu_mock.s3.create_bucket("bkt")
+    data = bytes(range(256)) * (17 * MiB // 256)  # 3 parts of 5 MiB and one of 2 MiB
+    config = TransferConfig(multipart_threshold=5 * MiB, multipart_chunksize=5 * MiB)
+    async with _client() as s3:
+        await s3.upload_fileobj(io.BytesIO(data), "bkt", "f.bin", Config=config)
+    obj = mpu_mock.s3.object("bkt", "f.bin")
+    assert (obj.size, obj.part_count) == (len(data), 4)
+    assert b"".join(p.body or b"" for p in obj.parts) == data
+    assert obj.etag.endswith('-4"')
