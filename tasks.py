@@ -3,7 +3,7 @@
 
     python3 tasks.py demo      # the main job: python -m mockmpu demo
     python3 tasks.py test      # the test suite (pytest)
-    python3 tasks.py check     # ruff and mypy --strict
+    python3 tasks.py check     # ruff, mypy --strict and the layer contract (lint-imports)
     python3 tasks.py bench     # the benchmark, a few minutes (--smoke: seconds in CI)
     python3 tasks.py test-async    # the suite with aiobotocore, s3fs and aioboto3
     python3 tasks.py bench-async   # the aiobotocore benchmark row (--smoke: seconds)
@@ -79,6 +79,8 @@ def main(argv: list[str]) -> int:
             _run(BIN / "ruff", "check", *paths)
             or _run(BIN / "ruff", "format", "--check", *paths)
             or _run(BIN / "mypy")
+            # The layer contract, [tool.importlinter] in pyproject.toml (ARCHITECTURE.md).
+            or _run(BIN / "lint-imports", "--no-cache")
         )
     # bench: the floor / mockmpu / moto comparison of issue 5 (benchmarks/run.py --help).
     ensure_env("bench")

@@ -36,15 +36,25 @@ _REQUEST = ("mockmpu/s3/request.py",)
 # glacier/request.py holds the Glacier codec's call_* (they call the semantics): codec, not parsing.
 _CODEC = (
     "mockmpu/s3/codec.py",
+    "mockmpu/s3/calls.py",
+    "mockmpu/s3/render.py",
     "mockmpu/glacier/codec.py",
     "mockmpu/glacier/request.py",
     *_REQUEST,
 )
 _SEMANTICS = (
     "mockmpu/s3/semantics.py",
+    "mockmpu/s3/buckets.py",
+    "mockmpu/s3/uploads.py",
+    "mockmpu/s3/completion.py",
     "mockmpu/s3/listing.py",
     "mockmpu/s3/rules.py",
     "mockmpu/glacier/semantics.py",
+    "mockmpu/glacier/rules.py",
+    "mockmpu/glacier/treehash.py",
+    "mockmpu/glacier/vaults.py",
+    "mockmpu/glacier/uploads.py",
+    "mockmpu/glacier/listings.py",
 )
 
 
@@ -157,7 +167,9 @@ def profile_call(
     wire = _cumulative(stats, lambda k: _is(k, hook, "_wire_request"))
     handler = _crossing(
         stats,
-        lambda k: _in(k, ("mockmpu/s3/codec.py", "mockmpu/glacier/codec.py")) and k[2] == "handler",
+        lambda k: (
+            _in(k, ("mockmpu/s3/render.py", "mockmpu/glacier/codec.py")) and k[2] == "handler"
+        ),
         lambda k: True,
     )
     semantics = _crossing(stats, lambda k: _in(k, _SEMANTICS), lambda k: _in(k, _CODEC))
@@ -165,7 +177,7 @@ def profile_call(
     headers = _cumulative(
         stats,
         lambda k: (
-            _is(k, "mockmpu/s3/codec.py", "_response")
+            _is(k, "mockmpu/s3/render.py", "respond")
             or _is(k, "mockmpu/glacier/codec.py", "_base_headers")
         ),
     )

@@ -4,7 +4,7 @@ The ``mpu_scenario`` fixture is the scenario loaded by ``scenario=`` or by
 ``mockmpu.scenarios.parametrize``, with its ground truth.
 
 Loaded through the ``pytest11`` entry point. Clients created before a test starts, e.g. at import
-of the code under test, are served too (see ``mockmpu._hook.install``).
+of the code under test, are served too (see ``mockmpu.transports.botocore.install``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from mockmpu.mock import MpuMock
-from mockmpu.scenarios.base import Scenario, as_scenarios
+from mockmpu.scenarios.base import PARAMETRIZED, Scenario, as_scenarios
 
 __all__ = ["mpu_mock_fixture", "mpu_scenario_fixture"]
 
@@ -37,6 +37,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             fixturenames = getattr(item, "fixturenames", None)
             if fixturenames is not None and "mpu_mock" not in fixturenames:
                 fixturenames.append("mpu_mock")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # mockmpu.scenarios.parametrize marks a test (function or class) with the scenarios to run
+    # it over; the parametrizing itself happens here, so only this plugin imports pytest.
+    chosen = getattr(metafunc.function, PARAMETRIZED, None)
+    if chosen is None and metafunc.cls is not None:
+        chosen = getattr(metafunc.cls, PARAMETRIZED, None)
+    if chosen is not None:
+        metafunc.parametrize("mpu_scenario", chosen, ids=[s.name for s in chosen], indirect=True)
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -931,7 +931,18 @@ def test_not_found_comes_before_parameter_checks(state: MpuState) -> None:
     assert error.status == 404
 
 
-@pytest.mark.parametrize("module", ["glacier/semantics", "glacier/view"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "glacier/semantics",
+        "glacier/rules",
+        "glacier/treehash",
+        "glacier/vaults",
+        "glacier/uploads",
+        "glacier/listings",
+        "glacier/view",
+    ],
+)
 def test_semantics_and_view_import_no_botocore(module: str) -> None:
     import ast
     from pathlib import Path

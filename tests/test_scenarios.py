@@ -507,6 +507,36 @@ def test_parametrize_refuses_an_empty_selection() -> None:
         scenarios.parametrize(scenarios=[])
 
 
+def test_parametrize_on_a_class_runs_every_method_once_per_scenario(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        from mockmpu import scenarios
+
+        @scenarios.parametrize(scenarios=[scenarios.empty_upload("s3"), scenarios.many_uploads(3)])
+        class TestEach:
+            def test_loaded(self, mpu_mock, mpu_scenario):
+                assert mpu_mock.scenarios[-1] is mpu_scenario
+
+            def test_kind(self, mpu_scenario):
+                assert mpu_scenario.kind.startswith("s3-")
+        """
+    )
+    result = pytester.runpytest("-p", "no:randomly", "-v")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*TestEach::test_loaded[[]many-uploads[]] PASSED*"])
+
+
+def test_parametrize_twice_on_one_test_is_refused() -> None:
+    def test_x() -> None:
+        pass
+
+    scenarios.parametrize(kind="s3-parts")(test_x)
+    with pytest.raises(MockmpuError, match=r"already has @scenarios\.parametrize"):
+        scenarios.parametrize(kind="s3-listing")(test_x)
+
+
 # -------------------------------------------------------------------------------------- CLI
 
 

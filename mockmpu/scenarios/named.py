@@ -34,15 +34,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Callable, TypeVar
 
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import Clock, ClockSource
 from mockmpu.scenarios import build
-from mockmpu.scenarios.base import KINDS, Recipe, Scenario, Step, UploadRef
+from mockmpu.scenarios.base import KINDS, PARAMETRIZED, Recipe, Scenario, Step, UploadRef
 
-if TYPE_CHECKING:
-    import pytest
+_Test = TypeVar("_Test")
 
 __all__ = [
     "KINDS",
@@ -687,8 +686,8 @@ def parametrize(
     *,
     faults: bool = False,
     scenarios: Iterable[Scenario] | None = None,
-) -> pytest.MarkDecorator:
-    """``pytest.mark.parametrize`` over scenarios, loaded into the ``mpu_mock`` fixture.
+) -> Callable[[_Test], _Test]:
+    """Parametrize a test (function or class) over scenarios, loaded into the ``mpu_mock`` fixture.
 
     The test takes the ``mpu_scenario`` fixture (the loaded scenario, with its ground truth)
     and runs once per scenario, with the scenario's name as the test id::
@@ -700,16 +699,28 @@ def parametrize(
             assert left == [u.upload_id for u in
                             mpu_scenario.remaining_after_cleanup(timedelta(days=7))]
 
+    mockmpu's pytest plugin does the parametrizing (``metafunc.parametrize("mpu_scenario",
+    ..., indirect=True)``), so this module never imports pytest.
+
     Args:
         kind: one of :data:`KINDS`, or ``None`` for all.
         faults: include the scenarios that switch the server away from AWS's behaviour.
         scenarios: parametrize over these instead of the catalog.
-    """
-    import pytest
 
+    Raises:
+        MockmpuError: no scenario matches, or the test is already parametrized this way.
+    """
     chosen = tuple(scenarios) if scenarios is not None else catalog(kind, faults=faults)
     if not chosen:
         raise MockmpuError("No scenario matches; check kind= and faults=.")
-    return pytest.mark.parametrize(
-        "mpu_scenario", chosen, ids=[s.name for s in chosen], indirect=True
-    )
+
+    def parametrized(test: _Test) -> _Test:
+        if PARAMETRIZED in getattr(test, "__dict__", {}):
+            raise MockmpuError(
+                f"{getattr(test, '__name__', test)!r} already has @scenarios.parametrize; "
+                "give it one, with scenarios=[...] to pick several."
+            )
+        setattr(test, PARAMETRIZED, chosen)
+        return test
+
+    return parametrized
