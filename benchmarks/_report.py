@@ -6,7 +6,7 @@ import importlib.metadata
 
 from benchmarks._memory import MemoryResult
 from benchmarks._profiling import Breakdown
-from benchmarks._timing import CaseResult, Ratio, Samples, Target, format_seconds
+from benchmarks._timing import CaseResult, Ratio, Samples, format_seconds
 
 __all__ = ["header", "render"]
 
@@ -43,44 +43,23 @@ def _ratio_text(ratio: Ratio | None, versus: str) -> str:
     return f"{ratio.median:.2f}x {versus}{spread}"
 
 
-def _verdict(result: CaseResult, target: Target) -> tuple[str, bool | None]:
-    value = result.target_value(target)
-    if value is None:
-        return f"{target.text}: not measured", None
-    met = value <= target.limit
-    shown = f"{value:.2f}x" if target.versus is not None else format_seconds(value)
-    return f"{target.text}: {'**met**' if met else '**not met**'} ({shown})", met
-
-
 def _targets_table(results: list[CaseResult], memory: list[MemoryResult]) -> str:
-    rows = ["| case | target (issue 5 §2) | measured | met |", "|---|---|---|---|"]
+    rows = ["| case | target | from | measured | met |", "|---|---|---|---|---|"]
     for result in results:
         for target in result.case.targets:
             value = result.target_value(target)
             if value is None:
                 measured, met = "not measured", "—"
             else:
-                measured = f"{value:.2f}x" if target.versus is not None else format_seconds(value)
-                met = "yes" if value <= target.limit else "**no**"
-            subject = target.subject
+                measured = target.show(value)
+                met = "yes" if target.met(value) else "**no**"
             rows.append(
                 f"| {result.case.key} {result.case.workload}: {result.case.title} | "
-                f"{subject} {target.text} | {measured} | {met} |"
+                f"{target.subject} {target.text} | {target.source} | {measured} | {met} |"
             )
     for m in memory:
-        if m.target_bytes is None:
-            continue
-        if m.peak is None:
-            measured, met = m.error or "failed", "—"
-        else:
-            measured = f"{m.peak['peak_rss'] / 1e6:.0f} MB peak RSS"
-            if m.peak["capped"]:
-                measured += f", stopped after {m.peak['done']:,} of {m.n:,} parts"
-            met = "yes" if m.met else "**no**"
-        rows.append(
-            f"| {m.key} peak memory: {m.title} | < {m.target_bytes / 1e6:.0f} MB peak RSS | "
-            f"{measured} | {met} |"
-        )
+        for line in m.target_rows():
+            rows.append(line)
     return "\n".join(rows)
 
 
@@ -104,6 +83,17 @@ def _results_table(results: list[CaseResult]) -> str:
             rows.append(
                 f"| {label} | {runner.name} | {format_seconds(samples.median)} | "
                 f"{_spread(samples)} | {samples.n} | {ratio} |"
+            )
+        for subject, versus in case.differences:
+            diff = result.difference(subject, versus)
+            if diff is None:
+                continue
+            spread = (
+                f"{format_seconds(diff.low)} to {format_seconds(diff.high)}" if diff.n > 1 else ""
+            )
+            rows.append(
+                f"|  | {subject} - {versus} (paired) | {format_seconds(diff.median)} | "
+                f"{spread} | {diff.n} |  |"
             )
     return "\n".join(rows)
 
@@ -163,7 +153,7 @@ def _memory(memory: list[MemoryResult]) -> str:
         if m.peak is None or m.baseline is None:
             rows.append(f"| {m.key} | {runner}: {m.title} | — | — | — | — | {m.error} |")
             continue
-        note = ""
+        note = m.note()
         if m.peak["capped"]:
             note = (
                 f"stopped after {m.peak['done']:,} of {m.n:,}: peak passed the 1 GiB cap "

@@ -91,13 +91,40 @@ class Runner:
 
 @dataclass
 class Target:
-    """A target from issue 5 §2: ``subject`` (a runner) over ``versus`` (a runner, or ``None``
-    for an absolute figure in the measurement's unit) must be ``<= limit``."""
+    """A target (issue 5 §2, issue 13): a figure of ``subject`` that must be within ``limit``.
+
+    ``kind`` says which figure:
+
+    - ``"ratio"``: the paired median ratio ``subject / versus`` must be ``<= limit``;
+    - ``"seconds"``: the median of ``subject`` (``versus`` is ``None``) must be ``<= limit``;
+    - ``"difference"``: the paired median difference ``subject - versus`` (seconds) must be
+      ``<= limit`` (mockmpu's own time over the unsigned floor);
+    - ``"rate"``: ``nbytes / median of subject`` (bytes per second) must be ``>= limit``.
+
+    ``source`` names the issue the target comes from.
+    """
 
     text: str
     subject: str
     versus: str | None
     limit: float
+    kind: str = ""
+    nbytes: int = 0
+    source: str = "issue 5"
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            self.kind = "seconds" if self.versus is None else "ratio"
+
+    def met(self, value: float) -> bool:
+        return value >= self.limit if self.kind == "rate" else value <= self.limit
+
+    def show(self, value: float) -> str:
+        if self.kind == "ratio":
+            return f"{value:.2f}x"
+        if self.kind == "rate":
+            return f"{value / 1e6:.0f} MB/s"
+        return format_seconds(value)
 
 
 @dataclass
@@ -114,6 +141,8 @@ class Case:
     notes: list[str] = field(default_factory=list)
     #: run once before timing; raises if the runners disagree (e.g. the floor's bytes).
     verify: Callable[[], None] | None = None
+    #: paired differences to show beside the ratios: ``(subject, versus)`` runner names.
+    differences: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -177,10 +206,25 @@ class CaseResult:
         low, high, kind = s.spread()
         return Ratio(s.median, low, high, kind, s.n)
 
+    def difference(self, subject: str, versus: str) -> Ratio | None:
+        """The median of per-round differences ``subject - versus`` (seconds) and their spread."""
+        pairs = [r[subject] - r[versus] for r in self.rounds if subject in r and versus in r]
+        if not pairs:
+            return None
+        s = Samples(pairs)
+        low, high, kind = s.spread()
+        return Ratio(s.median, low, high, kind, s.n)
+
     def target_value(self, target: Target) -> float | None:
-        if target.versus is None:
-            got = self.samples.get(target.subject)
+        got = self.samples.get(target.subject)
+        if target.kind == "seconds":
             return got.median if got is not None else None
+        if target.kind == "rate":
+            return target.nbytes / got.median if got is not None else None
+        assert target.versus is not None
+        if target.kind == "difference":
+            diff = self.difference(target.subject, target.versus)
+            return diff.median if diff is not None else None
         ratio = self.ratio(target.subject, target.versus)
         return ratio.median if ratio is not None else None
 
@@ -260,11 +304,11 @@ def measure(case: Case, *, scale: float = 1.0, log: Callable[[str], None] = prin
 def format_seconds(value: float) -> str:
     """``1.23 ms``, ``456 µs``, ``12.3 s``: three significant digits."""
     for unit, factor in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if value >= factor or unit == "µs":
+        if abs(value) >= factor or unit == "µs":
             scaled = value / factor
-            if scaled >= 100:
+            if abs(scaled) >= 100:
                 return f"{scaled:.0f} {unit}"
-            if scaled >= 10:
+            if abs(scaled) >= 10:
                 return f"{scaled:.1f} {unit}"
             return f"{scaled:.2f} {unit}"
     raise AssertionError("unreachable")

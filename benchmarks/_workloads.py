@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,14 @@ DICT_PATH = "mockmpu, wire=False"
 #: The floor with signing off: mockmpu answers unsigned (``choose-signer``), so this floor does
 #: the same botocore work as a mockmpu call, and ``mockmpu - this`` is mockmpu's own work.
 UNSIGNED_FLOOR = "floor, unsigned"
+#: Issue 13's targets.
+OWN_TIME_LIMIT = 50e-6
+UPLOAD_PART_RATE = 500e6
+COMPLETE_LIMIT = 1.20
+BUILD_MILLION_LIMIT = 1.5
+SHUFFLED_LIMIT = 0.5
+#: Slack over n log n allowed for the growth of shuffled-key building (cache effects).
+GROWTH_SLACK = 1.25
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,11 @@ class Sizes:
     build_parts: int = 10_000
     memory_uploads: int = 100_000
     memory_parts: int = 10_000
+    #: issue 13: ``scenarios.many_uploads`` of a million, shuffled keys at n and 3n through the
+    #: view, and an s3transfer upload of this many 5 MiB parts.
+    million_uploads: int = 1_000_000
+    shuffled_uploads: int = 100_000
+    transfer_parts: int = 20
     #: multiplies every case's time budget.
     budget_scale: float = 1.0
     #: rounds for calls that take seconds: paginating the biggest bucket, moto's slow cases.
@@ -97,6 +111,9 @@ SMOKE = Sizes(
     build_parts=100,
     memory_uploads=1_000,
     memory_parts=8,
+    million_uploads=5_000,
+    shuffled_uploads=1_000,
+    transfer_parts=2,
     budget_scale=0.02,
     heavy_rounds=1,
     min_rounds=2,
@@ -426,13 +443,17 @@ class Bench:
                 got = len(self.under_moto(moto_call).get("Uploads", []))
                 if got != expected:
                     notes.append(f"moto answers {got:,} uploads (it ignores MaxUploads)")
+        targets = _ratio_target(target)
+        if page == self.sizes.small_page and bucket_uploads == self.sizes.small_bucket:
+            targets.append(_own_time_target())
         return self.case(
             key,
             "ListMultipartUploads",
             f"page of {page:,}, bucket of {bucket_uploads:,}",
             runners,
             notes=notes,
-            targets=_ratio_target(target),
+            targets=targets,
+            differences=[("mockmpu", UNSIGNED_FLOOR)],
             verify=self.same_parse(
                 call_with(floor),
                 call_with(self.s3),
@@ -549,13 +570,17 @@ class Bench:
             moto_id = self.moto_many if many else self.moto_few
             runners.append(self.moto_runner(call_with(self.moto.s3, moto_id)))
             notes.append("moto's parts hold 1-byte bodies (it keeps every body)")
+        targets = _ratio_target(target)
+        if not many:
+            targets.append(_own_time_target())
         return self.case(
             key,
             "ListParts",
             f"{count:,} parts (default MaxParts)",
             runners,
             notes=notes,
-            targets=_ratio_target(target),
+            targets=targets,
+            differences=[("mockmpu", UNSIGNED_FLOOR)],
             verify=self.same_parse(
                 call_with(floor, upload.upload_id),
                 call_with(self.s3, upload.upload_id),
@@ -604,6 +629,7 @@ class Bench:
                 f"{len(recorded[0].body):,}-byte response; moto has no Glacier multipart support"
             ],
             targets=_ratio_target(1.15),
+            differences=[("mockmpu", UNSIGNED_FLOOR)],
             verify=self.same_parse(
                 call_with(floor),
                 call_with(self.glacier),
@@ -648,10 +674,24 @@ class Bench:
             "Lifecycle",
             f"UploadPart, {len(body) / MIB:g} MiB body",
             runners,
+            targets=[
+                Target(
+                    f"≥ {UPLOAD_PART_RATE / 1e6:.0f} MB/s",
+                    "mockmpu",
+                    None,
+                    UPLOAD_PART_RATE,
+                    kind="rate",
+                    nbytes=len(body),
+                    source="issue 13",
+                )
+            ],
+            differences=[("mockmpu", UNSIGNED_FLOOR)],
             notes=[
+                "MB/s: the body's bytes over mockmpu's median time per client.upload_part call "
+                "(botocore's own work included, as a test sees it)",
                 "botocore sends the body aws-chunked with a CRC32 trailer computed as the body is "
                 "read; the floor never reads it, mockmpu does (then de-chunks it, checks the CRC32 "
-                "and computes the MD5 that is the part's ETag)"
+                "and computes the MD5 that is the part's ETag)",
             ],
         )
 
@@ -670,13 +710,14 @@ class Bench:
             return lambda: client.complete_multipart_upload(**pending[who])
 
         arrange_mpu()
-        floor, _ = self.floor(
-            "s3", "CompleteMultipartUpload", self.record(call_with(self.s3, "mockmpu"))
-        )
+        recorded = self.record(call_with(self.s3, "mockmpu"))
+        floor, _ = self.floor("s3", "CompleteMultipartUpload", recorded)
+        unsigned, _ = self.floor("s3", "CompleteMultipartUpload", recorded, unsigned=True)
         pending["floor"] = pending["mockmpu"]
         runners = [
             Runner("floor", call_with(floor, "floor")),
             self.mpu_runner(call_with(self.s3, "mockmpu"), setup=arrange_mpu),
+            Runner(UNSIGNED_FLOOR, call_with(unsigned, "floor")),
         ]
         notes = [f"each call completes a fresh upload of {n} 5 MiB parts, arranged untimed"]
         if self.moto is not None:
@@ -700,7 +741,21 @@ class Bench:
             )
             notes.append("moto holds and concatenates the part bodies")
         return self.case(
-            key, "Lifecycle", f"CompleteMultipartUpload, {n} parts", runners, notes=notes
+            key,
+            "Lifecycle",
+            f"CompleteMultipartUpload, {n} parts",
+            runners,
+            notes=notes,
+            targets=[
+                Target(
+                    f"≤ {COMPLETE_LIMIT:.2f}x floor",
+                    "mockmpu",
+                    "floor",
+                    COMPLETE_LIMIT,
+                    source="issue 13",
+                )
+            ],
+            differences=[("mockmpu", UNSIGNED_FLOOR)],
         )
 
     # ---------------------------------------------------------------------- 5. scenarios
@@ -715,6 +770,16 @@ class Bench:
             targets = []
             if kind == "uploads":
                 targets.append(Target("< 1 s", "mockmpu", None, 1.0))
+                if build is _build_uploads_shuffled:
+                    targets.append(
+                        Target(
+                            f"≤ {SHUFFLED_LIMIT:g} s",
+                            "mockmpu",
+                            None,
+                            SHUFFLED_LIMIT,
+                            source="issue 13",
+                        )
+                    )
                 if self.moto is not None and i == 0:
                     runners.append(self._moto_build_runner(n))
                     notes.append(
@@ -736,7 +801,70 @@ class Bench:
                     notes=notes,
                 )
             )
+        cases.append(self._growth_case(f"{key}{'abcdefgh'[len(cases)]}"))
+        cases.append(self._million_case(f"{key}{'abcdefgh'[len(cases)]}"))
         return cases
+
+    def _growth_case(self, key: str) -> Case:
+        """Shuffled keys through the view at n and 3n, paired round by round."""
+        n = self.sizes.shuffled_uploads
+        small, big = f"mockmpu, n={n:,}", f"mockmpu, n={3 * n:,}"
+        nlogn = 3 * math.log(3 * n) / math.log(n)
+        limit = GROWTH_SLACK * nlogn
+        rounds = 3 if self.sizes.min_rounds >= 5 else 1
+        small_runner = _builder_runner(_build_uploads_shuffled, n)
+        big_runner = _builder_runner(_build_uploads_shuffled, 3 * n)
+        small_runner.name, big_runner.name = small, big
+        small_runner.rounds = big_runner.rounds = rounds
+        return self.case(
+            key,
+            "Build a scenario",
+            f"growth: mpu.s3 view, keys shuffled, {3 * n:,} vs {n:,} uploads",
+            [small_runner, big_runner],
+            baseline=small,
+            min_rounds=rounds,
+            targets=[
+                Target(
+                    f"≤ {limit:.2f}x n={n:,} (n log n: {nlogn:.2f}x, with {GROWTH_SLACK:g}x slack; "
+                    "quadratic: 9x)",
+                    big,
+                    small,
+                    limit,
+                    source="issue 13",
+                )
+            ],
+            notes=[
+                "the same builder as the shuffled-keys case, at n and 3n in alternating rounds; "
+                "a list with insort grows 9x (quadratic), a sorted container about "
+                f"{nlogn:.1f}x (n log n)"
+            ],
+        )
+
+    def _million_case(self, key: str) -> Case:
+        n = self.sizes.million_uploads
+        runner = _builder_runner(_scenario_many_uploads, n)
+        runner.rounds = 3 if self.sizes.min_rounds >= 5 else 1
+        return self.case(
+            key,
+            "Build a scenario",
+            f"{n:,} uploads, scenarios.many_uploads(n)",
+            [runner],
+            baseline=None,
+            min_rounds=runner.rounds,
+            targets=[
+                Target(
+                    f"≤ {BUILD_MILLION_LIMIT:g} s",
+                    "mockmpu",
+                    None,
+                    BUILD_MILLION_LIMIT,
+                    source="issue 13",
+                )
+            ],
+            notes=[
+                "each round builds into a fresh mock; freeing the previous million is untimed. "
+                "Bytes per upload: case 7e (tracemalloc, fresh process)"
+            ],
+        )
 
     def _moto_build_runner(self, n: int) -> Runner:
         assert self.moto is not None
@@ -881,6 +1009,17 @@ def _builder_runner(build: Callable[[MpuMock, int], object], n: int) -> Runner:
         setup=fresh,
         teardown=holder.clear,
         rounds=3 if n >= 50_000 else None,
+    )
+
+
+def _own_time_target() -> Target:
+    return Target(
+        f"- {UNSIGNED_FLOOR} ≤ {OWN_TIME_LIMIT * 1e6:.0f} µs (paired)",
+        "mockmpu",
+        UNSIGNED_FLOOR,
+        OWN_TIME_LIMIT,
+        kind="difference",
+        source="issue 13",
     )
 
 

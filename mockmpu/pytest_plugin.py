@@ -3,6 +3,11 @@
 The ``mpu_scenario`` fixture is the scenario loaded by ``scenario=`` or by
 ``mockmpu.scenarios.parametrize``, with its ground truth.
 
+When a test that used a scenario fails (through the fixture, ``@mock_mpu(scenario=...)`` or
+``with mock_mpu(scenario=...)`` in the test), its report gets a section, "mockmpu: the listing
+as the client walked it", from :func:`mockmpu.scenarios.explain`: each listing request's markers
+and page size, what came back, and where the walk left the scenario's ground truth.
+
 Loaded through the ``pytest11`` entry point. Clients created before a test starts, e.g. at import
 of the code under test, are served too (see ``mockmpu.transports.botocore.install``).
 """
@@ -14,12 +19,15 @@ from typing import Any
 
 import pytest
 
+from mockmpu.core import activation
 from mockmpu.mock import MpuMock
 from mockmpu.scenarios.base import PARAMETRIZED, Scenario, as_scenarios
 
 __all__ = ["mpu_mock_fixture", "mpu_scenario_fixture"]
 
 _FAILED = pytest.StashKey[bool]()
+_MOCKS = pytest.StashKey[list[MpuMock]]()
+SECTION = "mockmpu: the listing as the client walked it"
 
 _MARKER_HELP = (
     "mpu_mock(**options): use the mpu_mock fixture in this test, created with these "
@@ -49,6 +57,32 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("mpu_scenario", chosen, ids=[s.name for s in chosen], indirect=True)
 
 
+def _started(item: pytest.Item) -> list[MpuMock]:
+    mocks = item.stash.get(_MOCKS, None)
+    if mocks is None:
+        mocks = item.stash[_MOCKS] = []
+    return mocks
+
+
+def _remember(item: pytest.Item, mpu: MpuMock) -> None:
+    mocks = _started(item)
+    if not any(m is mpu for m in mocks):
+        mocks.append(mpu)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, None]:
+    def started(mpu: object) -> None:
+        if isinstance(mpu, MpuMock):
+            _remember(item, mpu)
+
+    stop = activation.observe(started)
+    try:
+        yield
+    finally:
+        stop()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
@@ -57,6 +91,25 @@ def pytest_runtest_makereport(
     report: pytest.TestReport = outcome.get_result()
     if report.when == "call":
         item.stash[_FAILED] = report.failed
+        if report.failed:
+            error = call.excinfo.value if call.excinfo is not None else None
+            text = _explanation(_started(item), error)
+            if text:
+                report.sections.append((SECTION, text))
+
+
+def _explanation(mocks: list[MpuMock], error: BaseException | None) -> str:
+    """The explanation of every scenario loaded into the test's mocks ("" when none)."""
+    from mockmpu.scenarios.explain import explain
+
+    texts = []
+    for mpu in mocks:
+        for scenario in mpu.scenarios:
+            try:
+                texts.append(explain(scenario, list(mpu.calls), error))
+            except Exception as exc:  # never hide the test's own failure behind ours
+                texts.append(f"(mockmpu could not explain {scenario.name!r}: {exc!r})")
+    return "\n\n".join(texts)
 
 
 @pytest.fixture(name="mpu_mock")
@@ -78,6 +131,7 @@ def mpu_mock_fixture(request: pytest.FixtureRequest) -> Iterator[MpuMock]:
     if parametrized is not None:
         options["scenario"] = (*as_scenarios(options.get("scenario")), parametrized)
     mpu = MpuMock(**options)
+    _remember(request.node, mpu)
     mpu.start()
     try:
         yield mpu

@@ -24,7 +24,9 @@ SERVED: frozenset[tuple[str, str]] = frozenset(
                 "CreateBucket",
                 "CreateMultipartUpload",
                 "DeleteBucket",
+                "GetObject",
                 "HeadBucket",
+                "HeadObject",
                 "ListMultipartUploads",
                 "ListParts",
                 "UploadPart",
@@ -53,9 +55,11 @@ SERVED: frozenset[tuple[str, str]] = frozenset(
 def _handlers() -> dict[tuple[str, str], Handler]:
     from mockmpu.glacier.codec import HANDLERS as GLACIER_HANDLERS
     from mockmpu.s3.codec import HANDLERS as S3_HANDLERS
+    from mockmpu.s3.object_codec import HANDLERS as S3_OBJECT_HANDLERS
 
     handlers = {
         **{("s3", op): h for op, h in S3_HANDLERS.items()},
+        **{("s3", op): h for op, h in S3_OBJECT_HANDLERS.items()},
         **{("glacier", op): h for op, h in GLACIER_HANDLERS.items()},
     }
     assert set(handlers) == SERVED, "services.SERVED and the codecs' HANDLERS disagree"

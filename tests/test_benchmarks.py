@@ -151,3 +151,27 @@ def test_rounds_pair_runners_of_comparable_cost() -> None:
     assert ratio is not None and ratio.n == 4
     # Interleaved: the runner that starts a round rotates (rows keep the order of the calls).
     assert [next(iter(row)) for row in result.rounds[:3]] == ["floor", "mockmpu", "slow"]
+
+
+def test_targets_of_every_kind_are_judged_and_shown() -> None:
+    from benchmarks._timing import CaseResult, Samples, Target
+
+    case = Case("x", "w", "t", [Runner("floor", lambda: None), Runner("mockmpu", lambda: None)])
+    rounds = [{"floor": 1.0e-3, "mockmpu": 1.04e-3}, {"floor": 2.0e-3, "mockmpu": 2.06e-3}]
+    result = CaseResult(
+        case,
+        {k: Samples([r[k] for r in rounds]) for k in ("floor", "mockmpu")},
+        rounds,
+    )
+    own = Target("own", "mockmpu", "floor", 50e-6, kind="difference")
+    assert result.target_value(own) == pytest.approx(50e-6)
+    assert own.met(50e-6) and not own.met(51e-6)
+    rate = Target("rate", "mockmpu", None, 1e6, kind="rate", nbytes=2_000)
+    value = result.target_value(rate)
+    assert value == pytest.approx(2_000 / 1.55e-3)
+    assert rate.met(value) and rate.show(value) == "1 MB/s"
+    assert not Target("fast", "mockmpu", None, 2e6, kind="rate", nbytes=2_000).met(value)
+    ratio = Target("ratio", "mockmpu", "floor", 1.035)
+    assert ratio.kind == "ratio" and result.target_value(ratio) == pytest.approx(1.035)
+    seconds = Target("s", "mockmpu", None, 1e-3)
+    assert seconds.kind == "seconds" and not seconds.met(result.target_value(seconds) or 0)

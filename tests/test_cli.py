@@ -64,3 +64,36 @@ def test_scenarios_lists_every_scenario_and_marks_faults(
     assert main(["scenarios", "--kind", "s3-parts", "--no-faults"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert names == [s.name for s in scenarios.catalog("s3-parts", faults=False)]
+
+
+def test_show_draws_pages_and_the_boundary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "colliding-keys"]) == 0
+    out = capsys.readouterr().out
+    assert "the listing as 'botocore paginator' (a correct client) walks it" in out
+    page1, page2 = out.split("-- page boundary --")
+    assert "page 1: MaxUploads=1000" in page1
+    assert "#1000  'b'" in page1 and "#999  'b'" in page1 and "#998  'a0997'" in page1
+    assert "page 2: KeyMarker='b', UploadIdMarker=" in page2
+    assert "#1001  'b'" in page2 and "#1009  'c0000'" in page2
+    assert "the walk saw 1009 of the 1009 uploads; missed 0; repeated 0" in page2
+
+
+def test_show_with_a_naive_client_explains_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "colliding-keys", "--client", "KeyMarker-only loop", "--rows", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "-- page boundary --" not in out and "#1000  'b'" not in out
+    assert "the 8 remaining uploads of 'b' were skipped" in out
+
+
+def test_show_refuses_unknown_names(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["show", "nope"]) == 2
+    assert "No scenario is called 'nope'" in capsys.readouterr().err
+    assert main(["show", "sparse-parts", "--client", "nope"]) == 2
+    assert "its clients are 'PartNumberMarker=len(seen)', 'botocore paginator'" in (
+        capsys.readouterr().err
+    )
+    assert main(["show", "sparse-parts", "--client", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "PartNumberMarker=len(seen)  (naive)",
+        "botocore paginator  (correct)",
+    ]

@@ -72,17 +72,21 @@ def test_client_created_before_the_mock_starts_is_served() -> None:
 def test_unmocked_call_raises_an_assertion_error_with_the_remedy() -> None:
     client = boto3.session.Session().client("s3", region_name="us-east-1")
     attempts: list[int] = []
-    client.meta.events.register("before-sign.s3.GetObject", lambda **_: attempts.append(1))
+    client.meta.events.register("before-sign.s3.DeleteObject", lambda **_: attempts.append(1))
     with pytest.raises(UnmockedCallError) as excinfo, mock_mpu():
-        client.get_object(Bucket="data", Key="a.csv")
+        client.delete_object(Bucket="data", Key="a.csv")
     err = excinfo.value
     assert isinstance(err, AssertionError) and not isinstance(err, ClientError)
     lines = str(err).splitlines()
-    assert lines[0] == "mockmpu: S3 GetObject (Bucket='data', Key='a.csv') is not mocked."
+    assert lines[0] == "mockmpu: S3 DeleteObject (Bucket='data', Key='a.csv') is not mocked."
     assert lines[1].startswith(SERVED_LINE)
     assert "Glacier AbortMultipartUpload" in lines[1]
     assert lines[2] == (
-        '  To let this call reach AWS, use mock_mpu(passthrough={"s3:GetObject"}). '
+        "  To have moto answer it (and every other call mockmpu does not serve), use "
+        "@mock_aws together with @mock_mpu. See README.md#with-moto."
+    )
+    assert lines[3] == (
+        '  To let this call reach AWS, use mock_mpu(passthrough={"s3:DeleteObject"}). '
         "See README.md#passthrough."
     )
     assert attempts == [1]  # raised once, never retried
@@ -246,17 +250,33 @@ def served_upload(client: Any) -> str:
 
 def test_mockmpu_wins_over_moto_and_moto_may_answer_the_rest() -> None:
     moto = pytest.importorskip("moto")
+    from moto.backends import get_backend
+    from moto.core import DEFAULT_ACCOUNT_ID
+
     with moto.mock_aws():
         client = boto3.session.Session().client("s3", region_name="us-east-1")
         with mock_mpu() as mpu:
-            client.create_bucket(Bucket="bkt")
+            client.create_bucket(Bucket="bkt")  # moto's: buckets live in moto's backend
+            backend = get_backend("s3")[DEFAULT_ACCOUNT_ID]["global"]
+            assert "bkt" in backend.buckets
             client.create_multipart_upload(Bucket="bkt", Key="k")
+            assert backend.buckets["bkt"].multiparts == {}  # moto never saw the upload
             listing = client.list_multipart_uploads(Bucket="bkt", MaxUploads=1)
             assert listing["MaxUploads"] == 1  # moto would echo 1000
             assert [u.key for u in mpu.s3.uploads("bkt")] == ["k"]
-            # Not served by mockmpu; moto answers it, which is allowed.
-            with pytest.raises(ClientError):
+            # Not served by mockmpu while moto is active: moto answers it, signed.
+            with pytest.raises(ClientError) as missing:
                 client.get_object(Bucket="elsewhere", Key="k")
+            error = missing.value.response
+            assert (error["Error"]["Code"], error["Error"]["BucketName"]) == (
+                "NoSuchBucket",
+                "elsewhere",
+            )
+            assert error["ResponseMetadata"]["HTTPStatusCode"] == 404
+            assert [c.operation for c in mpu.calls] == [
+                "CreateMultipartUpload",
+                "ListMultipartUploads",
+            ]
             assert mpu.unmocked == []
 
 

@@ -60,7 +60,7 @@ def test_swallowed_unmocked_call_fails_at_teardown(pytester: pytest.Pytester) ->
         def test_it(mpu_mock):
             client = boto3.session.Session().client("s3", region_name="us-east-1")
             try:
-                client.get_object(Bucket="data", Key="a.csv")
+                client.delete_object(Bucket="data", Key="a.csv")
             except Exception:
                 pass
         """
@@ -70,7 +70,7 @@ def test_swallowed_unmocked_call_fails_at_teardown(pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(
         [
             "*mockmpu: 1 un-mocked call was made and caught by the code under test:",
-            "*- S3 GetObject (Bucket='data', Key='a.csv')",
+            "*- S3 DeleteObject (Bucket='data', Key='a.csv')",
         ],
         consecutive=True,
     )
@@ -84,7 +84,7 @@ def test_a_failing_test_is_not_hidden_by_teardown(pytester: pytest.Pytester) -> 
         def test_it(mpu_mock):
             client = boto3.session.Session().client("s3", region_name="us-east-1")
             try:
-                client.get_object(Bucket="data", Key="a.csv")
+                client.delete_object(Bucket="data", Key="a.csv")
             except Exception:
                 pass
             assert 1 == 2, "the test's own failure"

@@ -1147,10 +1147,8 @@ def _bulk_bucket(state: MpuState, n: int) -> list[Upload]:
     uploads = []
     for i in range(n):
         upload = Upload("bucket", f"dir{i % 100:02d}/key{i:06d}", f"id{i:06d}", T0, i)
-        bucket.uploads[upload.upload_id] = upload
-        bucket.index.append(bucket.index_entry(upload))
         uploads.append(upload)
-    bucket.index.sort()
+    bucket.add_uploads(uploads)
     return uploads
 
 

@@ -113,6 +113,9 @@ class Script:
         except Exception as error:  # ClientError, ListingLoopError, botocore's parser failing
             self.outcomes.append(_failure(client, method, error))
             return None
+        body = response.get("Body") if isinstance(response, dict) else None
+        if body is not None and hasattr(body, "read"):  # GetObject: compare the bytes read
+            response = {**response, "Body": ("streamed", body.read())}
         self.outcomes.append(("ok", method, response))
         return response
 
@@ -516,6 +519,7 @@ def s3_every_operation(s: Script, bucket: str = "diff-bkt") -> None:
         plain_id,
         [{"PartNumber": 2, "ETag": e2}, {"PartNumber": 1, "ETag": e1}],
     )
+    object_reads(s, s3, bucket, "dir/plain.bin")  # not there yet: NoSuchKey throughout
     complete(s3, "dir/plain.bin", plain_id, [{"PartNumber": 1, "ETag": '"0123"'}])  # InvalidPart
     complete(s3, "dir/plain.bin", plain_id, [{"PartNumber": 9, "ETag": e1}])  # InvalidPart
     complete(
@@ -554,6 +558,9 @@ def s3_every_operation(s: Script, bucket: str = "diff-bkt") -> None:
         legacy, "crc.bin", crc_id, crc_parts, ChecksumType="FULL_OBJECT", ChecksumCRC32="AAAAAA=="
     )  # BadDigest, retried
     complete(s3, "crc.bin", crc_id, crc_parts, ChecksumType="FULL_OBJECT")
+
+    object_reads(s, s3, bucket, "dir/plain.bin")
+    object_reads(s, http, bucket, "crc.bin")
 
     # AbortMultipartUpload
     c(s3, "abort_multipart_upload", Bucket=bucket, Key="wrong-key", UploadId=spare_id)
@@ -803,7 +810,29 @@ def _s3_scenario(s: Script, sc: Any) -> None:
     c(s3, "list_multipart_uploads", Bucket=sc.bucket, KeyMarker=key, UploadIdMarker=new_id)
     c(s3, "head_bucket", Bucket=sc.bucket)
     c(s3, "create_bucket", Bucket=sc.bucket)
+    object_reads(s, s3, sc.bucket, key)
     c(s3, "delete_bucket", Bucket=sc.bucket)  # BucketNotEmpty: an object was completed
+
+
+def object_reads(s: Script, s3: Any, bucket: str, key: str) -> None:
+    """HeadObject and GetObject of a completed object: whole, ranges, parts and each error."""
+    c = s.call
+    head = c(s3, "head_object", Bucket=bucket, Key=key)
+    etag = head["ETag"] if head else '"none"'
+    c(s3, "get_object", Bucket=bucket, Key=key)
+    c(s3, "get_object", Bucket=bucket, Key=key, Range="bytes=1-2")
+    c(s3, "get_object", Bucket=bucket, Key=key, Range="bytes=-2")
+    c(s3, "get_object", Bucket=bucket, Key=key, Range="bytes=0-1,3-4")  # ignored: whole
+    c(s3, "get_object", Bucket=bucket, Key=key, PartNumber=1, ChecksumMode="ENABLED")
+    c(s3, "head_object", Bucket=bucket, Key=key, PartNumber=1)
+    c(s3, "get_object", Bucket=bucket, Key=key, IfMatch=etag)
+    c(s3, "get_object", Bucket=bucket, Key=key, Range="bytes=99999-")  # InvalidRange
+    c(s3, "get_object", Bucket=bucket, Key=key, PartNumber=99)  # InvalidPartNumber
+    c(s3, "get_object", Bucket=bucket, Key=key, PartNumber=1, Range="bytes=0-1")
+    c(s3, "get_object", Bucket=bucket, Key=key, IfMatch='"other"')  # PreconditionFailed
+    c(s3, "head_object", Bucket=bucket, Key=key, IfMatch='"other"')  # 412, no body
+    c(s3, "get_object", Bucket=bucket, Key=key + "-missing")  # NoSuchKey
+    c(s3, "head_object", Bucket=bucket, Key=key + "-missing")  # 404, no body
 
 
 def _glacier_scenario(s: Script, sc: Any) -> None:
@@ -879,6 +908,7 @@ def _compact_s3(s: Script) -> None:
         UploadId=upload_id,
         MultipartUpload=parts,
     )
+    object_reads(s, s3, "side-bkt", "k")
     c(s3, "abort_multipart_upload", Bucket="side-bkt", Key="k", UploadId=upload_id)
     c(s3, "delete_bucket", Bucket="side-bkt")
 
@@ -954,8 +984,12 @@ def test_every_operation_and_error_path_gives_the_same_responses(
     wire, dict_run = differential(script, monkeypatch, keep_bodies=True)
     assert set(dict_run.answered) == ALL_OPERATIONS
     # BadDigest (UploadPart, then CompleteMultipartUpload) is retried by botocore's legacy
-    # retry handler, so those two calls went through the wire path (5 attempts each).
-    assert dict_run.fell_back == Counter({"s3.UploadPart": 1, "s3.CompleteMultipartUpload": 1})
+    # retry handler, so those two calls went through the wire path (5 attempts each). The
+    # three whole-object GetObject reads of crc.bin carry a CRC32 that botocore validates
+    # while reading the body: the wire path's to give.
+    assert dict_run.fell_back == Counter(
+        {"s3.UploadPart": 1, "s3.CompleteMultipartUpload": 1, "s3.GetObject": 3}
+    )
     bad_digests = [o for o in wire.outcomes if o[0] == "error" and "BadDigest" in o[4]]
     assert [o[3]["ResponseMetadata"]["RetryAttempts"] for o in bad_digests] == [4, 4]
 
@@ -1494,8 +1528,8 @@ def test_unmocked_calls_are_refused_as_in_wire_mode() -> None:
 
     with mock_mpu(wire=False) as mpu:
         s3 = boto3.session.Session().client("s3", region_name="us-east-1")
-        with pytest.raises(UnmockedCallError, match="S3 GetObject"):
-            s3.get_object(Bucket="bkt", Key="k")
+        with pytest.raises(UnmockedCallError, match="S3 DeleteObject"):
+            s3.delete_object(Bucket="bkt", Key="k")
         assert mpu.unmocked
         mpu.unmocked.clear()
 

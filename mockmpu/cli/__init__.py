@@ -25,6 +25,7 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 SUBCOMMANDS: tuple[str, ...] = (
     "demo",
     "scenarios",
+    "show",
 )
 
 

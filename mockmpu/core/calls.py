@@ -10,6 +10,7 @@ __all__ = [
     "BodySummary",
     "Call",
     "CallList",
+    "Listed",
     "describe_call",
     "format_operation",
     "parse_operation_ref",
@@ -66,6 +67,26 @@ class BodySummary:
 
 
 @dataclass(frozen=True)
+class Listed:
+    """What one listing page answered, kept cheaply (ids, never bodies) for explanations.
+
+    Attributes:
+        items: the page's items in order: upload ids (S3 and Glacier ListMultipartUploads),
+            part numbers (S3 ListParts) or ``RangeInBytes`` strings (Glacier ListParts).
+        truncated: S3's ``IsTruncated``; for Glacier, whether a ``Marker`` that names a next
+            page was sent (a real marker, not ``null`` or a stringified end marker).
+        markers: the next-page members exactly as sent: S3 ``NextKeyMarker`` and
+            ``NextUploadIdMarker`` (URL-encoded under ``EncodingType=url``; a member the server
+            left out is absent), ``NextPartNumberMarker`` (an ``int``); Glacier ``Marker``
+            (``None`` for JSON ``null``; absent when the member was left out).
+    """
+
+    items: tuple[Any, ...]
+    truncated: bool
+    markers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Call:
     """One call the mock answered.
 
@@ -76,6 +97,8 @@ class Call:
             :class:`BodySummary` so that calls never keep part data alive.
         status: the HTTP status of the answer.
         error_code: the AWS error code answered (``"NoSuchUpload"``), or ``None`` on success.
+        answer: for a listing answered with a page (ListMultipartUploads, ListParts), what
+            came back (:class:`Listed`); ``None`` for other calls and errors.
     """
 
     service: str
@@ -83,6 +106,7 @@ class Call:
     params: Mapping[str, Any]
     status: int
     error_code: str | None = None
+    answer: Listed | None = None
 
     @property
     def outcome(self) -> str:

@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import botocore.parsers
 
+from mockmpu.core.calls import Listed
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.wire import WireRequest, WireResponse
 
@@ -98,6 +99,7 @@ class ParsedReply:
             writes them); ``parsed["ResponseMetadata"]["HTTPHeaders"]`` has them lower-cased.
         parsed: the dict botocore's parser would return for the wire response.
         error: the AWS error answered, if any (for ``mpu.calls``).
+        listing: what a listing page answered (``WireResponse.listing``).
         fingerprint: stands in for the response body in the loop guard's "same answer"
             comparison: Glacier's body itself; for S3 a 64-bit hash of everything the body
             renders, so equal when the wire bodies would be, and otherwise different but for a
@@ -109,10 +111,11 @@ class ParsedReply:
     parsed: dict[str, Any]
     error: ServiceError | None = None
     fingerprint: bytes = b""
+    listing: Listed | None = None
 
     def stand_in(self) -> WireResponse:
         """A body-less ``WireResponse`` for ``MpuMock.serve``'s loop guard and call record."""
-        return WireResponse(self.status, {}, self.fingerprint, self.error)
+        return WireResponse(self.status, {}, self.fingerprint, self.error, self.listing)
 
 
 #: A dict-path entry point: answer one request against the state for this operation model.

@@ -1,4 +1,7 @@
-"""The fake's state: plain data, a deterministic id factory and an injectable clock.
+"""The fake's state: the clock, the id factory, the server switches and the ``MpuState``.
+
+The records it holds (buckets, uploads, parts, vaults, archives) live in
+:mod:`mockmpu.core.records` and are re-exported here.
 
 Stdlib only, no AWS wire names. Every mutation goes through the semantics modules (``_s3``,
 ``_glacier``), which take ``state.lock`` (an ``RLock``) around their work.
@@ -11,12 +14,22 @@ import bisect
 import random
 import string
 import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Union
 
 from mockmpu.core.errors import MockmpuError
+from mockmpu.core.records import (
+    Archive,
+    Bucket,
+    CompletedObject,
+    GlacierPart,
+    GlacierUpload,
+    Part,
+    RetiredUpload,
+    Upload,
+    Vault,
+)
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -130,6 +143,22 @@ class IdFactory:
     def s3_upload_id(self) -> str:
         return self._token(72)
 
+    def s3_upload_ids(self, n: int) -> list[str]:
+        """``n`` S3 upload ids: the same ids as ``n`` calls of :meth:`s3_upload_id`, faster.
+
+        ``getrandbits(576 * k)`` draws the same 32-bit words as ``k`` draws of 576 bits, the
+        first draw in the lowest bits; 72 bytes are 96 base64 characters without padding, so
+        one encoding of the big-endian bytes holds every id, the last drawn first.
+        """
+        ids: list[str] = []
+        with self._lock:
+            while len(ids) < n:
+                k = min(n - len(ids), 4096)
+                raw = self._rng.getrandbits(576 * k).to_bytes(72 * k, "big")
+                text = base64.urlsafe_b64encode(raw).decode("ascii")
+                ids.extend(text[i : i + 96] for i in range(96 * (k - 1), -1, -96))
+        return ids
+
     def glacier_upload_id(self) -> str:
         return self._token(69)
 
@@ -146,234 +175,6 @@ class IdFactory:
 
     def host_id(self) -> str:
         return base64.b64encode(self._token(56).encode("ascii")[:56]).decode("ascii")
-
-
-# --------------------------------------------------------------------------------------------- S3
-
-
-@dataclass
-class Part:
-    """One uploaded S3 part. ``etag`` is quoted hex MD5; ``md5`` the binary digest; sizes in bytes.
-
-    ``checksums`` maps the algorithm (``"CRC32"``, ``"SHA256"`` ...) to the base64 value sent.
-    ``body`` is kept only when the state was created with ``keep_bodies=True``.
-    """
-
-    part_number: int
-    size: int
-    etag: str
-    md5: bytes
-    last_modified: datetime
-    checksums: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
-
-
-@dataclass
-class Upload:
-    """An in-progress S3 multipart upload; ``seq`` is its initiation order in the whole state."""
-
-    bucket: str
-    key: str
-    upload_id: str
-    initiated: datetime
-    seq: int
-    storage_class: str = "STANDARD"
-    checksum_algorithm: str | None = None
-    checksum_type: str | None = None
-    content_type: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    parts: dict[int, Part] = field(default_factory=dict)
-    part_numbers: list[int] = field(default_factory=list)  # sorted keys of ``parts``
-
-    def put_part(self, part: Part) -> None:
-        """Add or overwrite a part, keeping ``part_numbers`` sorted."""
-        if part.part_number not in self.parts:
-            bisect.insort(self.part_numbers, part.part_number)
-        self.parts[part.part_number] = part
-
-    def sorted_parts(self) -> Iterator[Part]:
-        return (self.parts[n] for n in self.part_numbers)
-
-
-@dataclass
-class CompletedObject:
-    """An object produced by CompleteMultipartUpload: size in bytes, quoted ``"<hex>-N"`` ETag."""
-
-    bucket: str
-    key: str
-    upload_id: str
-    size: int
-    etag: str
-    part_count: int
-    completed: datetime
-    parts: list[Part] = field(default_factory=list)
-    #: the object checksum of a COMPOSITE-checksum upload (``"<base64>-N"``) and its algorithm.
-    checksum_algorithm: str | None = None
-    checksum: str | None = None
-    checksum_type: str | None = None
-
-    @property
-    def body(self) -> bytes | None:
-        """The assembled bytes, when part bodies were kept; otherwise ``None``."""
-        if any(p.body is None for p in self.parts):
-            return None
-        return b"".join(p.body or b"" for p in self.parts)
-
-
-@dataclass
-class RetiredUpload:
-    """Where a completed or aborted S3 upload stood in the listing order.
-
-    S3 still accepts such an upload's id as ``upload-id-marker`` (the paginate-and-abort pattern
-    of every cleanup tool depends on it) and resumes after its old position.
-    """
-
-    upload_id: str
-    key: str
-    initiated: datetime
-    seq: int
-
-
-@dataclass
-class Bucket:
-    """An S3 bucket with its in-progress uploads and completed objects.
-
-    ``index`` holds ``(utf-8 key bytes, initiated, seq, upload_id)`` for every in-progress upload,
-    sorted: the ListMultipartUploads order (key byte order, then initiation time, then creation).
-    """
-
-    name: str
-    region: str
-    created: datetime
-    uploads: dict[str, Upload] = field(default_factory=dict)
-    index: list[tuple[bytes, datetime, int, str]] = field(default_factory=list)
-    objects: dict[str, CompletedObject] = field(default_factory=dict)
-    retired: dict[str, RetiredUpload] = field(default_factory=dict)
-
-    def add_upload(self, upload: Upload) -> None:
-        self.uploads[upload.upload_id] = upload
-        bisect.insort(self.index, self.index_entry(upload))
-
-    def add_uploads(self, uploads: list[Upload]) -> None:
-        """Add many uploads, sorting the index once (for bulk arrangement)."""
-        self.uploads.update((u.upload_id, u) for u in uploads)
-        entry = self.index_entry
-        self.index.extend(entry(u) for u in uploads)
-        self.index.sort()
-
-    def remove_upload(self, upload: Upload) -> None:
-        """Drop a completed or aborted upload from ``uploads`` and ``index``; keep its place."""
-        del self.uploads[upload.upload_id]
-        i = bisect.bisect_left(self.index, self.index_entry(upload))
-        del self.index[i]
-        self.retired[upload.upload_id] = RetiredUpload(
-            upload.upload_id, upload.key, upload.initiated, upload.seq
-        )
-
-    def sorted_uploads(self) -> Iterator[Upload]:
-        return (self.uploads[entry[3]] for entry in self.index)
-
-    @staticmethod
-    def index_entry(upload: Upload) -> tuple[bytes, datetime, int, str]:
-        return (upload.key.encode("utf-8"), upload.initiated, upload.seq, upload.upload_id)
-
-
-# ---------------------------------------------------------------------------------------- Glacier
-
-
-@dataclass
-class GlacierPart:
-    """One uploaded Glacier part: inclusive byte range, hex SHA-256 tree hash, size in bytes."""
-
-    range_start: int
-    range_end: int
-    tree_hash: str
-    size: int
-    body: bytes | None = None
-
-
-@dataclass
-class GlacierUpload:
-    """An in-progress Glacier multipart upload; ``parts`` is keyed by the range's first byte."""
-
-    account_id: str
-    region: str
-    vault_name: str
-    upload_id: str
-    part_size: int
-    description: str | None
-    created: datetime
-    seq: int
-    parts: dict[int, GlacierPart] = field(default_factory=dict)
-    part_starts: list[int] = field(default_factory=list)  # sorted keys of ``parts``
-
-    @property
-    def vault_arn(self) -> str:
-        return f"arn:aws:glacier:{self.region}:{self.account_id}:vaults/{self.vault_name}"
-
-    def put_part(self, part: GlacierPart) -> None:
-        """Add or overwrite a part, keeping ``part_starts`` sorted."""
-        if part.range_start not in self.parts:
-            bisect.insort(self.part_starts, part.range_start)
-        self.parts[part.range_start] = part
-
-    def sorted_parts(self) -> Iterator[GlacierPart]:
-        return (self.parts[start] for start in self.part_starts)
-
-
-@dataclass
-class Archive:
-    """A Glacier archive produced by CompleteMultipartUpload (size in bytes, hex tree hash)."""
-
-    archive_id: str
-    vault_name: str
-    size: int
-    tree_hash: str
-    description: str | None
-    created: datetime
-    upload_id: str | None = None
-    body: bytes | None = None
-
-
-@dataclass
-class Vault:
-    """A Glacier vault, keyed in the state by ``(account_id, region, name)``."""
-
-    account_id: str
-    region: str
-    name: str
-    created: datetime
-    uploads: dict[str, GlacierUpload] = field(default_factory=dict)
-    archives: dict[str, Archive] = field(default_factory=dict)
-    #: ``(seq, upload_id)`` of every in-progress upload, sorted: the listing order.
-    upload_index: list[tuple[int, str]] = field(default_factory=list)
-    #: upload id -> archive id, for uploads that completed (Complete is idempotent).
-    completed_uploads: dict[str, str] = field(default_factory=dict)
-    #: ids of aborted uploads (aborting again succeeds).
-    aborted_uploads: set[str] = field(default_factory=set)
-    #: the last inventory: when, and the archive count and bytes it saw (``None``: never ran).
-    last_inventory: datetime | None = None
-    inventory_archives: int = 0
-    inventory_size: int = 0
-    #: an archive was written after the last inventory (DeleteVault then fails).
-    written_since_inventory: bool = False
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:glacier:{self.region}:{self.account_id}:vaults/{self.name}"
-
-    def add_upload(self, upload: GlacierUpload) -> None:
-        self.uploads[upload.upload_id] = upload
-        bisect.insort(self.upload_index, (upload.seq, upload.upload_id))
-
-    def remove_upload(self, upload: GlacierUpload) -> None:
-        """Drop an upload (completed or aborted) from ``uploads`` and ``upload_index``."""
-        del self.uploads[upload.upload_id]
-        i = bisect.bisect_left(self.upload_index, (upload.seq, upload.upload_id))
-        del self.upload_index[i]
-
-    def sorted_uploads(self) -> Iterator[GlacierUpload]:
-        return (self.uploads[upload_id] for _, upload_id in self.upload_index)
 
 
 # ------------------------------------------------------------------------------------------ state
@@ -445,6 +246,13 @@ class MpuState:
         with self.lock:
             self._seq += 1
             return self._seq
+
+    def next_seqs(self, n: int) -> range:
+        """Take ``n`` initiation sequence numbers at once (as ``n`` calls of :meth:`next_seq`)."""
+        with self.lock:
+            first = self._seq + 1
+            self._seq += n
+            return range(first, first + n)
 
     @property
     def last_seq(self) -> int:

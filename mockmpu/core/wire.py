@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any, Callable, Union
 
+from mockmpu.core.calls import Listed
 from mockmpu.core.errors import ServiceError
 
 if TYPE_CHECKING:
@@ -81,13 +82,15 @@ class WireRequest:
 class WireResponse:
     """A raw HTTP response: status, headers (``str`` values), body bytes.
 
-    ``error`` is the :class:`ServiceError` the body renders, if any (for ``mpu.calls``).
+    ``error`` is the :class:`ServiceError` the body renders, if any (for ``mpu.calls``);
+    ``listing`` what a listing page answered (for ``mpu.calls`` and failure explanations).
     """
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     error: ServiceError | None = None
+    listing: Listed | None = None
 
 
 #: A codec entry point: answer one request against the state.

@@ -37,6 +37,9 @@ _AWS_HOST = re.compile(
     re.IGNORECASE,
 )
 _GLACIER_HOST = re.compile(r"^glacier[.-]", re.IGNORECASE)
+#: Served operations of which some forms are not (object reads of a version, or with
+#: ``response-*`` overrides): those are named but not served.
+_SOME_FORMS = frozenset({("s3", "GetObject"), ("s3", "HeadObject")})
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,11 @@ def route(
         operation, labels = s3_routes.route(method, host, raw_path, query, headers, endpoint_hosts)
     else:
         operation, labels = None, {}
-    if hint is not None and operation != hint[1] and (operation is not None or hint in SERVED):
+    if (
+        hint is not None
+        and operation != hint[1]
+        and (operation is not None or (hint in SERVED and hint not in _SOME_FORMS))
+    ):
         raise MockmpuError(
             f"mockmpu routed a {method} {request.url} request as {service}:{operation}, but the "
             f"client sent it as {hint[0]}:{hint[1]}; please report this with the URL."
@@ -212,6 +219,7 @@ def serve(
             params=params if params is not None else _recorded_params(request),
             status=reply.status,
             error_code=reply.error.code if reply.error is not None else None,
+            answer=reply.listing,
         )
     )
     return reply

@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Callable
 
+from mockmpu.core.calls import Listed
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.state import GlacierPart, GlacierUpload, MpuState
 from mockmpu.core.wire import Handler, WireRequest, WireResponse
@@ -295,15 +296,31 @@ def _abort_multipart_upload(state: MpuState, request: WireRequest) -> WireRespon
     return _empty(state, 204)
 
 
+def listed(
+    page: glacier.UploadPage | glacier.PartPage, behaviour: glacier.ListingBehaviour
+) -> Listed:
+    """What a ListMultipartUploads or ListParts page answered, for ``mpu.calls``."""
+    items: tuple[str, ...]
+    if isinstance(page, glacier.UploadPage):
+        items = tuple(u.upload_id for u in page.uploads)
+    else:
+        items = tuple(f"{p.range_start}-{p.range_end}" for p in page.parts)
+    return Listed(items, page.marker is not None, render_marker(page.marker, behaviour))
+
+
 def _list_multipart_uploads(state: MpuState, request: WireRequest) -> WireResponse:
     page, behaviour = call_list_multipart_uploads(state, request)
     head = render_marker(page.marker, behaviour)
-    return _json(state, 200, {}, body=_with_uploads(state, head, page.uploads))
+    response = _json(state, 200, {}, body=_with_uploads(state, head, page.uploads))
+    response.listing = listed(page, behaviour)
+    return response
 
 
 def _list_parts(state: MpuState, request: WireRequest) -> WireResponse:
     page, behaviour = call_list_parts(state, request)
-    return _json(state, 200, parts_document(page, behaviour))
+    response = _json(state, 200, parts_document(page, behaviour))
+    response.listing = listed(page, behaviour)
+    return response
 
 
 #: The Glacier operations mockmpu serves, by AWS operation name.

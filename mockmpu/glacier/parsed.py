@@ -107,13 +107,17 @@ def abort_multipart_upload(state: MpuState, req: WireRequest, model: Any) -> Par
 def list_multipart_uploads(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """ListMultipartUploads: one page of the vault's uploads and its ``Marker``."""
     page, behaviour = codec.call_list_multipart_uploads(state, req)
-    return glacier_reply(state, model, 200, document=codec.uploads_document(page, behaviour))
+    reply = glacier_reply(state, model, 200, document=codec.uploads_document(page, behaviour))
+    reply.listing = codec.listed(page, behaviour)
+    return reply
 
 
 def list_parts(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     """ListParts: one page of an upload's parts and its ``Marker``."""
     page, behaviour = codec.call_list_parts(state, req)
-    return glacier_reply(state, model, 200, document=codec.parts_document(page, behaviour))
+    reply = glacier_reply(state, model, 200, document=codec.parts_document(page, behaviour))
+    reply.listing = codec.listed(page, behaviour)
+    return reply
 
 
 #: The Glacier operations the dict path answers, by AWS operation name.

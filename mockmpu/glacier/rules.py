@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 from mockmpu.core.errors import ServiceError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
 
 MIB = 1024 * 1024
@@ -181,8 +182,8 @@ def page_limit(raw: str | None, default: int, maximum: int) -> int:
     """A listing's ``limit``: ``default`` when absent, else 1..``maximum`` or a 400."""
     if raw is None:
         return default
-    if DIGITS_RE.fullmatch(raw) and 1 <= int(raw) <= maximum:
-        return int(raw)
+    if DIGITS_RE.fullmatch(raw) and 1 <= decimal(raw) <= maximum:
+        return decimal(raw)
     raise invalid_parameter(
         f"Invalid limit: {raw}"
     )  # inferred wording (pattern of "Invalid part size: N")

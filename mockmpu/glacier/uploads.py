@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from mockmpu.core.bodies import body_bytes, store_body
 from mockmpu.core.errors import MockmpuError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import Archive, GlacierPart, GlacierUpload, MpuState, Vault
 from mockmpu.glacier.rules import (
     CONTENT_RANGE_RE,
@@ -64,7 +66,7 @@ def initiate_multipart_upload(
         vault = get_vault(state, account_id, region, vault_name)
         if part_size is None:
             raise missing_parameter("x-amz-part-size")
-        size = int(part_size) if DIGITS_RE.fullmatch(part_size) else 0
+        size = decimal(part_size) if DIGITS_RE.fullmatch(part_size) else 0
         if not (MIN_PART_SIZE <= size <= MAX_PART_SIZE and size & (size - 1) == 0):
             raise invalid_parameter(
                 f"Invalid part size: {part_size}. Part size must not be null, must be a power of "
@@ -143,9 +145,9 @@ def upload_multipart_part(
         if content_range is None:
             raise missing_parameter("Content-Range")
         match = CONTENT_RANGE_RE.fullmatch(content_range)
-        if match is None or int(match.group(2)) < int(match.group(1)):
+        if match is None or decimal(match.group(2)) < decimal(match.group(1)):
             raise invalid_parameter(f"Invalid Content-Range: {content_range}")
-        first, last = int(match.group(1)), int(match.group(2))
+        first, last = decimal(match.group(1)), decimal(match.group(2))
         length = last - first + 1
         if length != body_size:
             raise invalid_parameter(
@@ -172,7 +174,7 @@ def upload_multipart_part(
             range_end=last,
             tree_hash=computed_tree_hash,
             size=length,
-            body=body if state.keep_bodies else None,
+            body=store_body(state, body),
         )
         upload.put_part(part)
     return PartReceipt(upload, part)
@@ -187,7 +189,7 @@ def _check_complete(archive_size: str | None, checksum: str | None) -> tuple[int
         raise invalid_parameter(f"Invalid x-amz-archive-size: {archive_size}")
     if not HEX64_RE.fullmatch(checksum):
         raise invalid_parameter(f"Invalid x-amz-sha256-tree-hash: {checksum}")
-    return int(archive_size), checksum.lower()
+    return decimal(archive_size), checksum.lower()
 
 
 def complete_multipart_upload(
@@ -256,7 +258,7 @@ def complete_multipart_upload(
             description=upload.description,
             created=state.clock.now(),
             upload_id=upload.upload_id,
-            body=b"".join(b for b in bodies if b is not None)
+            body=store_body(state, b"".join(body_bytes(b) or b"" for b in bodies))
             if all(b is not None for b in bodies)
             else None,
         )

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import os
 import threading
-import unittest
 from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any, Callable, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
@@ -18,16 +17,20 @@ from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
 from mockmpu.glacier.view import GlacierView
-from mockmpu.mock.decorate import decorate
 from mockmpu.s3.view import S3View
 from mockmpu.scenarios.base import Scenario, as_scenarios
 from mockmpu.services import SERVED, served_summary
+from mockmpu.transports import moto as _moto
+
+if TYPE_CHECKING:
+    import unittest
 
 __all__ = ["MpuMock", "mock_mpu"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _README_PASSTHROUGH = "README.md#passthrough"
+_README_MOTO = "README.md#with-moto"
 
 
 class MpuMock:
@@ -57,7 +60,7 @@ class MpuMock:
         seed: int | None = 0,
         clock: Clock | ClockSource = None,
         account_id: str = DEFAULT_ACCOUNT_ID,
-        keep_bodies: bool = False,
+        keep_bodies: bool | None = None,
         passthrough: Iterable[str] = (),
         assert_all_calls_mocked: bool = True,
         state: MpuState | str | os.PathLike[str] | None = None,
@@ -66,7 +69,10 @@ class MpuMock:
         wire: bool = True,
     ) -> None:
         if state is not None and (
-            seed != 0 or clock is not None or account_id != DEFAULT_ACCOUNT_ID or keep_bodies
+            seed != 0
+            or clock is not None
+            or account_id != DEFAULT_ACCOUNT_ID
+            or keep_bodies is not None
         ):
             raise MockmpuError(
                 "state= brings its own seed, clock, account_id and keep_bodies, so leave those "
@@ -96,7 +102,12 @@ class MpuMock:
         self.state = (
             _resolve_state(state)
             if state is not None
-            else MpuState(seed=seed, clock=clock, account_id=account_id, keep_bodies=keep_bodies)
+            else MpuState(
+                seed=seed,
+                clock=clock,
+                account_id=account_id,
+                keep_bodies=True if keep_bodies is None else keep_bodies,
+            )
         )
         self.s3 = S3View(self.state)
         self.glacier = GlacierView(self.state)
@@ -129,7 +140,13 @@ class MpuMock:
         return _activation.is_active(self)
 
     def start(self) -> MpuMock:
-        """Activate this mock (innermost wins); return it."""
+        """Activate this mock (innermost wins); return it.
+
+        An active mock answers calls from every thread (s3transfer's workers included). Raises
+        :class:`MockmpuError` if this mock is already active, or if a mock started by another
+        thread is active: mocks are process-wide, so two threads' mocks would answer each
+        other's calls (README.md, "Reliability").
+        """
         from mockmpu.transports import botocore as _hook
 
         _hook.install()
@@ -215,13 +232,23 @@ class MpuMock:
 
         Each call of the decorated function runs under a fresh mock with these options.
         """
+        # Imported here: the decorators use wrapt, which imports asyncio (issue 13).
+        from mockmpu.mock.decorate import decorate
+
         return decorate(self.fresh, func)
 
     # ------------------------------------------------------------------ serving
 
     def lets_through(self, service: str, operation: str) -> bool:
-        """True if this call should go on to botocore's normal path (or another mock)."""
+        """True if this call should go on to botocore's normal path (or another mock).
+
+        While moto's ``mock_aws`` is active too, that includes every call moto answers: the
+        operations mockmpu does not serve, and the bucket and object operations (moto owns
+        buckets and objects then; see ``transports/moto.py``).
+        """
         if (service, operation) in self._passthrough or (service, "*") in self._passthrough:
+            return True
+        if _moto.answers(service, operation):
             return True
         return (service, operation) not in SERVED and not self._assert_all_calls_mocked
 
@@ -237,9 +264,16 @@ class MpuMock:
         described = describe_call(service, operation, params)
         with self._record_lock:
             self.unmocked.append(described)
+        moto = ""
+        if service == "s3":
+            moto = (
+                "  To have moto answer it (and every other call mockmpu does not serve), use "
+                f"@mock_aws together with @mock_mpu. See {_README_MOTO}.\n"
+            )
         return UnmockedCallError(
             f"mockmpu: {described} is not mocked.\n"
             f"  Served: {served_summary()}.\n"
+            f"{moto}"
             f"  To let this call reach AWS, use "
             f'mock_mpu(passthrough={{"{service}:{operation}"}}). See {_README_PASSTHROUGH}.'
         )
@@ -295,7 +329,7 @@ def mock_mpu(
     seed: int | None = 0,
     clock: Clock | ClockSource = None,
     account_id: str = DEFAULT_ACCOUNT_ID,
-    keep_bodies: bool = False,
+    keep_bodies: bool | None = None,
     passthrough: Iterable[str] = (),
     assert_all_calls_mocked: bool = True,
     state: MpuState | str | os.PathLike[str] | None = None,
@@ -318,7 +352,9 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
         clock: ``None`` (wall clock, UTC), a timezone-aware ``datetime`` (frozen there), a
             callable returning one, or a ``Clock``; ``mpu.state.clock.advance(days=10)`` moves it.
         account_id: the 12-digit account Glacier's ``-`` stands for.
-        keep_bodies: keep part bodies (default: only sizes and hashes are kept).
+        keep_bodies: keep part bodies (the default), so completed objects can be read back
+            (GetObject) and stored in moto's backend; past 32 MiB in total they spill to a
+            temporary file, so memory stays bounded. ``False`` keeps only sizes and hashes.
         passthrough: ``{"s3:GetObject", "sts:*"}``: calls that go on to botocore's normal path.
         assert_all_calls_mocked: raise :class:`UnmockedCallError` for any other call (default).
         state: an ``MpuState`` to share, e.g. ``mock_mpu(state=outer.state)``, or the path of

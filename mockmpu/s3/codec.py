@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from mockmpu.core.calls import Listed
 from mockmpu.core.state import MpuState, Part, Upload
 from mockmpu.core.wire import Handler, WireRequest, WireResponse
 from mockmpu.s3 import semantics as _s3
@@ -130,6 +131,23 @@ def _checksum_fields(upload: Upload) -> dict[str, str]:
     return fields
 
 
+def listed_uploads(state: MpuState, r: _s3.ListMultipartUploadsResult) -> Listed:
+    """What a ListMultipartUploads page answered, for ``mpu.calls`` (upload ids, next markers)."""
+    enc: Callable[[str], str] = _s3.url_encode if r.encoding_type is not None else str
+    markers = {"NextKeyMarker": enc(r.next_key_marker)}
+    if not state.behaviour.omit_next_upload_id_marker:
+        markers["NextUploadIdMarker"] = r.next_upload_id_marker
+    return Listed(tuple(u.upload_id for u in r.uploads), r.is_truncated, markers)
+
+
+def listed_parts(state: MpuState, r: _s3.ListPartsResult) -> Listed:
+    """What a ListParts page answered, for ``mpu.calls`` (part numbers, the next marker)."""
+    stuck = state.behaviour.stuck_next_part_number_marker
+    marker = r.part_number_marker if stuck else r.next_part_number_marker
+    items = tuple(p.part_number for p in r.parts)
+    return Listed(items, r.is_truncated, {"NextPartNumberMarker": marker})
+
+
 def list_multipart_uploads(state: MpuState, req: WireRequest) -> WireResponse:
     """ListMultipartUploads: 200, ``ListMultipartUploadsResult`` in AWS's element order."""
     r = call_list_multipart_uploads(state, req)
@@ -169,7 +187,9 @@ def list_multipart_uploads(state: MpuState, req: WireRequest) -> WireResponse:
         tail.append(entry[1])
     tail.extend(fragment("CommonPrefixes", {"Prefix": enc(p)}) for p in r.common_prefixes)
     body = document("ListMultipartUploadsResult", fields, tail=b"".join(tail))
-    return respond(state, 200, body=body, xml=True)
+    response = respond(state, 200, body=body, xml=True)
+    response.listing = listed_uploads(state, r)
+    return response
 
 
 def _part_fields(part: Part, algorithm: str | None) -> dict[str, str]:
@@ -214,7 +234,9 @@ def list_parts(state: MpuState, req: WireRequest) -> WireResponse:
             entry = cached[(u.upload_id, p.part_number)] = (p, element)
         tail.append(entry[1])
     body = document("ListPartsResult", fields, tail=b"".join(tail))
-    return respond(state, 200, body=body, xml=True)
+    response = respond(state, 200, body=body, xml=True)
+    response.listing = listed_parts(state, r)
+    return response
 
 
 #: The S3 operations mockmpu answers, keyed by AWS operation name.

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mockmpu.core.errors import ServiceError
+from mockmpu.core.numbers import decimal, shown
 from mockmpu.core.state import CompletedObject, MpuState, Part, Upload
 from mockmpu.s3.rules import (
     INT_RE,
@@ -164,6 +165,9 @@ def complete_multipart_upload(
             checksum_algorithm=algorithm if checksum else None,
             checksum=checksum,
             checksum_type=mode if checksum else None,
+            storage_class=upload.storage_class,
+            content_type=upload.content_type,
+            metadata=dict(upload.metadata),
         )
         b.remove_upload(upload)
         b.objects[key] = obj
@@ -189,7 +193,7 @@ def _listed_parts(
         if isinstance(spec.part_number, int):
             number = spec.part_number
         elif INT_RE.fullmatch(spec.part_number):
-            number = int(spec.part_number)
+            number = decimal(spec.part_number)
         else:
             raise malformed_xml()
         if number < 1:
@@ -222,7 +226,11 @@ def _chosen_parts(upload: Upload, listed: list[tuple[int, str, CompletedPartSpec
                 "InvalidPart",
                 INVALID_PART,
                 400,
-                {"ETag": sent_etag, "PartNumber": str(number), "UploadId": upload.upload_id},
+                {
+                    "ETag": sent_etag,
+                    "PartNumber": shown(number, str(spec.part_number)),
+                    "UploadId": upload.upload_id,
+                },
             )
         if i != last and part.size < MIN_PART_SIZE:
             raise ServiceError(

@@ -1,7 +1,8 @@
 """S3 listings as pure functions over ``MpuState``: ListMultipartUploads and ListParts.
 
-Pages are found by ``bisect`` on ``Bucket.index`` (uploads) and ``Upload.part_numbers`` (parts),
-so a page costs O(log n + page) and never scans the bucket. Re-exported by ``_s3``.
+Pages are found by bisecting ``Bucket.index`` (a ``SortedList``: uploads) and
+``Upload.part_numbers`` (parts), so a page costs O(log n + page) and never scans the bucket.
+Re-exported by ``_s3``.
 """
 
 from __future__ import annotations
@@ -110,16 +111,17 @@ def uploads_in_order(
     index = bucket.index
     if key is not None:
         kb = key.encode("utf-8")
-        lo = bisect.bisect_left(index, (kb, DT_MIN, -1, ""))
-        hi = bisect.bisect_left(index, (kb + b"\x00", DT_MIN, -1, ""))
+        lo = index.bisect_left((kb, DT_MIN, -1, ""))
+        hi = index.bisect_left((kb + b"\x00", DT_MIN, -1, ""))
     elif prefix:
         pb = prefix.encode("utf-8")
-        lo = bisect.bisect_left(index, (pb, DT_MIN, -1, ""))
+        lo = index.bisect_left((pb, DT_MIN, -1, ""))
         succ = successor(pb)
-        hi = len(index) if succ is None else bisect.bisect_left(index, (succ, DT_MIN, -1, ""))
+        hi = len(index) if succ is None else index.bisect_left((succ, DT_MIN, -1, ""))
     else:
         lo, hi = 0, len(index)
-    return [bucket.uploads[entry[3]] for entry in index[lo:hi]]
+    uploads = bucket.uploads
+    return [uploads[entry[3]] for entry in index.islice(lo, hi)]
 
 
 # --------------------------------------------------------------------------------------- listing
@@ -186,8 +188,8 @@ def list_multipart_uploads(
       holds no Upload even when truncated (then botocore's paginator stops; AWS does this).
     - ``is_truncated``: another Upload or new CommonPrefix remains after the page.
 
-    Cost: O(log n + page) via ``bisect`` on ``Bucket.index``; each CommonPrefix is skipped
-    with one more bisect.
+    Cost: O(log n + page) by bisecting ``Bucket.index``; each CommonPrefix is skipped with one
+    more bisect.
 
     Errors, in this order (aws-semantics.md §1.6): ``InvalidArgument`` 400 ``Provided
     max-uploads not an integer or within integer range``; ``NoSuchBucket`` 404;
@@ -231,25 +233,30 @@ def list_multipart_uploads(
             if marker is None or marker.key != km:
                 raise invalid_argument("Invalid uploadId marker", "upload-id-marker", uim)
             entry = (km_b, marker.initiated, marker.seq, marker.upload_id)
-            start = bisect.bisect_right(index, entry)
+            start = index.bisect_right(entry)
         elif km:
-            start = bisect.bisect_left(index, (km_b + b"\x00", DT_MIN, -1, ""))
+            start = index.bisect_left((km_b + b"\x00", DT_MIN, -1, ""))
         else:
             start = 0
         pfx_b = pfx.encode("utf-8")
         end = len(index)
         if pfx_b:
-            start = max(start, bisect.bisect_left(index, (pfx_b, DT_MIN, -1, "")))
+            start = max(start, index.bisect_left((pfx_b, DT_MIN, -1, "")))
             succ = successor(pfx_b)
             if succ is not None:
-                end = bisect.bisect_left(index, (succ, DT_MIN, -1, ""), start)
+                end = max(start, index.bisect_left((succ, DT_MIN, -1, "")))
         delim_b = delim.encode("utf-8")
+        by_id = b.uploads
         uploads: list[Upload] = []
         prefixes: list[str] = []
         truncated = False
         i = start
+        # Walk the index with one iterator (positional access into a SortedList is O(log n));
+        # a CommonPrefix restarts it after the prefix's last key.
+        entries = index.islice(start, end)
         while limit and i < end:
-            key_b = index[i][0]
+            entry = next(entries)
+            key_b = entry[0]
             if delim_b:
                 cut = key_b.find(delim_b, len(pfx_b))
                 if cut >= 0:
@@ -258,7 +265,7 @@ def list_multipart_uploads(
                     nxt = (
                         end
                         if after is None
-                        else bisect.bisect_left(index, (after, DT_MIN, -1, ""), i, end)
+                        else min(end, index.bisect_left((after, DT_MIN, -1, "")))
                     )
                     if not km or common > km_b:
                         if len(uploads) + len(prefixes) == limit:
@@ -266,11 +273,12 @@ def list_multipart_uploads(
                             break
                         prefixes.append(common.decode("utf-8"))
                     i = nxt
+                    entries = index.islice(i, end)
                     continue
             if len(uploads) + len(prefixes) == limit:
                 truncated = True
                 break
-            uploads.append(b.uploads[index[i][3]])
+            uploads.append(by_id[entry[3]])
             i += 1
         last = uploads[-1] if uploads else None
         return ListMultipartUploadsResult(

@@ -227,7 +227,9 @@ def list_multipart_uploads(state: MpuState, req: WireRequest, model: Any) -> Par
     texts += prefixes
     _xml_safe(texts)
     fingerprint = _fingerprint(scalars, tuple(texts), tuple(times))
-    return s3_reply(state, model, 200, xml=True, body=body, fingerprint=fingerprint)
+    reply = s3_reply(state, model, 200, xml=True, body=body, fingerprint=fingerprint)
+    reply.listing = codec.listed_uploads(state, r)
+    return reply
 
 
 #: The order of a part's members in the model (checksums come after ``Size``).
@@ -291,7 +293,9 @@ def list_parts(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:
     _xml_safe(texts)
     scalars = tuple((k, v) for k, v in body.items() if isinstance(v, (str, int)))
     fingerprint = _fingerprint(scalars, tuple(texts), tuple(facts))
-    return s3_reply(state, model, 200, xml=True, body=body, fingerprint=fingerprint)
+    reply = s3_reply(state, model, 200, xml=True, body=body, fingerprint=fingerprint)
+    reply.listing = codec.listed_parts(state, r)
+    return reply
 
 
 #: The S3 operations the dict path answers, keyed by AWS operation name.

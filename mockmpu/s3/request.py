@@ -17,6 +17,7 @@ import xmltodict
 
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.wire import WireRequest
+from mockmpu.s3.complete_body import fast_complete_fields
 from mockmpu.s3.semantics import CompletedPartSpec
 
 __all__ = [
@@ -155,6 +156,20 @@ def complete_parts(req: WireRequest) -> tuple[list[CompletedPartSpec] | None, bo
     """
     if not req.body.strip():
         return None, False
+    fast = fast_complete_fields(req.body)
+    if fast is not None:  # texts already stripped, each name once: what _spec makes of them
+        return [
+            CompletedPartSpec(
+                part_number=fields.get("PartNumber"),
+                etag=fields.get("ETag"),
+                checksums={
+                    k[len("Checksum") :].upper(): v
+                    for k, v in fields.items()
+                    if k.startswith("Checksum")
+                },
+            )
+            for fields in fast
+        ], False
     doc = _parse_xml(req.body)
     if not isinstance(doc, Mapping) or len(doc) != 1:
         return None, True
@@ -166,22 +181,24 @@ def complete_parts(req: WireRequest) -> tuple[list[CompletedPartSpec] | None, bo
         if name != "Part":
             continue
         for part in value if isinstance(value, list) else [value]:
-            fields = _children(part)
-            number = _text(fields.get("PartNumber")) if "PartNumber" in fields else None
-            etag = _text(fields.get("ETag")) if "ETag" in fields else None
-            checksums = {
-                k[len("Checksum") :].upper(): t
-                for k, v in fields.items()
-                if k.startswith("Checksum") and (t := _text(v)) is not None
-            }
-            specs.append(
-                CompletedPartSpec(
-                    part_number=number.strip() if number is not None else None,
-                    etag=etag.strip() if etag is not None else None,
-                    checksums=checksums,
-                )
-            )
+            specs.append(_spec(_children(part)))
     return specs, False
+
+
+def _spec(fields: Mapping[str, Any]) -> CompletedPartSpec:
+    """One ``<Part>``'s children (xmltodict values, or stripped text from the fast reader)."""
+    number = _text(fields.get("PartNumber")) if "PartNumber" in fields else None
+    etag = _text(fields.get("ETag")) if "ETag" in fields else None
+    checksums = {
+        k[len("Checksum") :].upper(): t
+        for k, v in fields.items()
+        if k.startswith("Checksum") and (t := _text(v)) is not None
+    }
+    return CompletedPartSpec(
+        part_number=number.strip() if number is not None else None,
+        etag=etag.strip() if etag is not None else None,
+        checksums=checksums,
+    )
 
 
 def location_constraint(req: WireRequest) -> str | None:

@@ -27,6 +27,7 @@ __all__ = ["AWS_S3_HOST", "DEFAULT_ENDPOINT_HOSTS", "route", "split_bucket"]
 DEFAULT_ENDPOINT_HOSTS = ("localhost",)
 
 _BUCKET = {"PUT": "CreateBucket", "HEAD": "HeadBucket", "DELETE": "DeleteBucket"}
+_READ = {"GET": "GetObject", "HEAD": "HeadObject"}
 _UPLOAD = {"GET": "ListParts", "POST": "CompleteMultipartUpload", "DELETE": "AbortMultipartUpload"}
 
 #: An AWS S3 endpoint, with the bucket (dotted names included) in front for virtual hosting:
@@ -103,6 +104,8 @@ def route(
     if "uploads" in subresources:
         return ("CreateMultipartUpload" if method == "POST" else None), labels
     if "uploadId" not in subresources:
+        if method in _READ and subresources <= {"partNumber"}:
+            return _READ[method], labels  # versionId, response-* overrides: not served
         return None, labels
     if method == "PUT":
         if "partNumber" not in subresources or "x-amz-copy-source" in headers:

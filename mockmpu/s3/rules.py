@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Union
 
 from mockmpu.core.errors import ServiceError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import Bucket, MpuState, Upload
 
 __all__ = [
@@ -143,7 +144,7 @@ def parse_int32(value: RawInt, name: str, default: int) -> int:
         raw = str(value)
     else:
         raw = value
-        parsed = int(raw) if INT_RE.fullmatch(raw) else INT32_MAX + 1
+        parsed = decimal(raw) if INT_RE.fullmatch(raw) else INT32_MAX + 1
     if not -(2**31) <= parsed <= INT32_MAX:
         raise invalid_argument(f"Provided {name} not an integer or within integer range", name, raw)
     return parsed

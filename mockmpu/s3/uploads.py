@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from mockmpu.core.bodies import store_body
 from mockmpu.core.errors import MockmpuError
+from mockmpu.core.numbers import decimal
 from mockmpu.core.state import MpuState, Part, Upload
 from mockmpu.s3.rules import (
     CHECKSUM_ALGORITHMS,
@@ -119,11 +121,12 @@ def create_multipart_uploads(
     """
     with state.lock:
         b = get_bucket(state, bucket)
-        new_id = state.ids.s3_upload_id
-        next_seq = state.next_seq
+        pairs = list(items)
+        ids = state.ids.s3_upload_ids(len(pairs))
+        seqs = state.next_seqs(len(pairs))
         created = [
-            Upload(bucket=bucket, key=key, upload_id=new_id(), initiated=when, seq=next_seq())
-            for key, when in items
+            Upload(bucket, key, upload_id, when, seq)
+            for (key, when), upload_id, seq in zip(pairs, ids, seqs)
         ]
         b.add_uploads(created)
         return created
@@ -184,7 +187,7 @@ def upload_part(
             md5=digest,
             last_modified=state.clock.now(),
             checksums=sent,
-            body=bytes(body) if state.keep_bodies else None,
+            body=store_body(state, body),
         )
         upload.put_part(part)
         return part
@@ -252,7 +255,7 @@ def _part_number(value: RawInt) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and INT_RE.fullmatch(value):
-        number = int(value)
+        number = decimal(value)
     else:
         raise invalid_argument(message, "partNumber", raw)
     if not 1 <= number <= MAX_PART_NUMBER:

@@ -37,6 +37,8 @@ from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Callable, Union
 
+from sortedcontainers import SortedList
+
 from mockmpu.core.cli_json import read_source
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import (
@@ -214,7 +216,7 @@ _INT = _Rule(_same, _int)
 _BOOL = _Rule(_same, _bool)
 _TIME = _Rule(format_time, _parse_time)
 _HEX = _Rule(lambda v: v.hex(), _hex)
-_B64 = _Rule(lambda v: base64.b64encode(v).decode("ascii"), _b64)
+_B64 = _Rule(lambda v: base64.b64encode(bytes(v)).decode("ascii"), _b64)  # spilled too
 _STR_MAP = _Rule(dict, _str_map)
 _STR_SET = _Rule(sorted, _str_set)
 _OPT_STR = _optional(_STR)
@@ -285,6 +287,9 @@ _RULES: dict[type, dict[str, _Rule | None]] = {
         "checksum_algorithm": _OPT_STR,
         "checksum": _OPT_STR,
         "checksum_type": _OPT_STR,
+        "storage_class": _STR,
+        "content_type": _OPT_STR,
+        "metadata": _STR_MAP,
     },
     Bucket: {
         "name": _STR,
@@ -439,7 +444,7 @@ def _rebuild(obj: Any, path: str) -> None:
         for i, done in enumerate(obj.objects.values()):
             if done.bucket != obj.name:
                 raise _Invalid(f"{path}.objects[{i}].bucket", repr(obj.name), done.bucket)
-        obj.index = sorted(Bucket.index_entry(u) for u in obj.uploads.values())
+        obj.index = SortedList(Bucket.index_entry(u) for u in obj.uploads.values())
     elif isinstance(obj, Vault):
         where = (obj.account_id, obj.region, obj.name)
         for i, g in enumerate(obj.uploads.values()):

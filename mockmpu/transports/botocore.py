@@ -7,7 +7,7 @@ Four handlers, registered first so they run before moto's:
 - ``before-parameter-build``: keeps a reference to the parameters botocore will serialize (later
   botocore handlers, such as Glacier's ``accountId='-'`` injection, still show).
 - ``choose-signer``: answers ``botocore.UNSIGNED`` while a mock would answer the call, so no
-  credentials are needed and ``os.environ`` is never written.
+  credentials are needed and ``os.environ`` is never written (calls moto answers stay signed).
 - ``before-send``: builds a :class:`WireRequest`, lets the innermost active mock answer it, and
   returns an ``AWSResponse`` that botocore's own parser reads.
 
@@ -37,8 +37,10 @@ from botocore.client import BaseClient
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import BodySummary
 from mockmpu.core.wire import HttpRequest
-from mockmpu.dispatch import NotServed, dispatch
+from mockmpu.dispatch import NotServed, route, serve
 from mockmpu.services import SERVED
+from mockmpu.services import handler as _handler
+from mockmpu.transports import moto as _moto
 
 __all__ = ["SERVED", "attach", "install", "moto_active"]
 
@@ -46,6 +48,7 @@ _CALLER_PARAMS = "mockmpu.caller_params"
 _ENDPOINT = "mockmpu.endpoint_host"
 _ATTACHED = "_mockmpu_attached"
 _install_lock = threading.Lock()
+_attach_lock = threading.Lock()
 _thread = threading.local()
 #: botocore 1.43+ passes the request context on to the prepared request that before-send gets.
 _PREPARED_HAS_CONTEXT = "context" in inspect.signature(AWSPreparedRequest.__init__).parameters
@@ -116,11 +119,7 @@ class _RawBody(io.BytesIO):
 
 def moto_active() -> bool:
     """True while moto's ``mock_aws`` is active (its botocore stubber is enabled)."""
-    import sys
-
-    models = sys.modules.get("moto.core.models")
-    stubber = getattr(models, "botocore_stubber", None)
-    return bool(getattr(stubber, "enabled", False))
+    return _moto.active()
 
 
 def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSResponse | None:
@@ -133,20 +132,28 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     context = _request_context(request)
     caller_params = context.get(_CALLER_PARAMS) or {}
     if (service, operation) not in SERVED:
-        if moto_active():  # moto answers what mockmpu does not serve: allowed
-            return None
         raise handle.unmocked_call(service, operation, caller_params)
     endpoint = context.get(_ENDPOINT)
-    reply = dispatch(
-        handle,
+    routed = route(
         HttpRequest(request.method, request.url, request.headers, request.body),
         hint=(service, operation),
         region=context.get("client_region") or "us-east-1",
         endpoint_hosts=(endpoint,) if endpoint else (),
-        params=caller_params,
     )
-    if isinstance(reply, NotServed):  # pragma: no cover - the hint is a served operation
+    if isinstance(routed, NotServed):  # a form of a served operation that is not served
         raise handle.unmocked_call(service, operation, caller_params)
+    # moto's before-send handler runs after this one whatever it returns: mark the request so
+    # moto leaves it alone, and keep buckets and completed objects in moto's backend.
+    with_moto = service == "s3" and _moto.active()
+    if with_moto:
+        _moto.claim(request)
+        _moto.sync_bucket(handle.state, routed)
+        upload = _moto.pending_upload(handle.state, routed)
+    elif _moto.active():
+        _moto.claim(request)
+    reply = serve(handle, _handler(service, operation), routed, caller_params)
+    if with_moto:
+        _moto.completed(handle.state, routed, reply, upload)
     # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.
     return AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
 
@@ -157,7 +164,7 @@ def _before_call(
     # before-call, registered last: the dict path of mock_mpu(wire=False) (_parsed.py). None
     # lets the call go on to before-send, the wire path.
     handle = _activation.current()
-    if handle is None or handle.wire:
+    if handle is None or handle.wire or _moto.active():  # with moto: the wire path syncs it
         return None
     from mockmpu.transports.botocore_dict import before_call
 
@@ -173,10 +180,9 @@ _HANDLERS = (
 
 
 def _ensure_attached(client: Any) -> None:
-    events = client.meta.events
-    if not getattr(events, _ATTACHED, False):
+    # The unlocked read is the hot path; attach() re-checks under the lock.
+    if not getattr(client.meta.events, _ATTACHED, False):
         attach(client)
-        setattr(events, _ATTACHED, True)
 
 
 def install() -> None:
@@ -246,7 +252,8 @@ def is_aio_emitter(emitter: Any) -> bool:
 def attach(target: Any) -> None:
     """Register the handlers on one existing client, resource or session (idempotent).
 
-    aiobotocore clients and sessions (and aioboto3's) get the aio transport's handlers.
+    Safe under concurrency: threads attaching the same emitter at once register each handler
+    once. aiobotocore clients and sessions (and aioboto3's) get the aio transport's handlers.
     """
     emitter = _emitter_of(target)
     if emitter is None:
@@ -256,15 +263,22 @@ def attach(target: Any) -> None:
             "attach() takes a botocore/boto3 client, a boto3 resource, a boto3.Session or a "
             f"botocore Session, not {type(target).__name__}."
         )
-    if is_aio_emitter(emitter):
-        from mockmpu.transports import aio
+    # botocore's unique_id check (look up, append, then mark) is not atomic: two threads making
+    # a client's first call at once could both append, and every call would then be answered
+    # twice. One lock for all emitters keeps registration once-only (it is taken once per client).
+    with _attach_lock:
+        if getattr(emitter, _ATTACHED, False):
+            return
+        if is_aio_emitter(emitter):
+            from mockmpu.transports import aio
 
-        aio.attach(emitter)
-        return
-    for event, handler in _HANDLERS:
-        emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
-    # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
-    emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
+            aio.attach(emitter)
+        else:
+            for event, handler in _HANDLERS:
+                emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
+            # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
+            emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
+        setattr(emitter, _ATTACHED, True)
 
 
 # The names the aio transport (transports/aio.py) shares with this hook.

@@ -41,10 +41,12 @@ def answers() -> dict[tuple[str, str], ParsedAnswer]:
     global _answers
     if _answers is None:
         from mockmpu.glacier.parsed import ANSWERS as GLACIER
+        from mockmpu.s3.object_parsed import ANSWERS as S3_OBJECTS
         from mockmpu.s3.parsed import ANSWERS as S3
 
         _answers = {
             **{("s3", op): a for op, a in S3.items()},
+            **{("s3", op): a for op, a in S3_OBJECTS.items()},
             **{("glacier", op): a for op, a in GLACIER.items()},
         }
     return _answers

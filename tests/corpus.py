@@ -1,0 +1,557 @@
+"""A bad-input corpus for every served operation, reusable across transports.
+
+The corpus (:data:`RAW`) is a list of raw HTTP requests: for each of the 19 served operations a
+well-formed request and its hostile variants (malformed and hostile XML: billion laughs, external
+entities, nesting 20 times deeper than Python's recursion limit; numbers of 5,000 digits; invalid
+UTF-8 in the query string, the path and headers; out-of-range values; bodies of tens of MB).
+Each must get an AWS-shaped error or a success, no exception may escape, and the state after an
+error must equal the state before it.
+
+The seam, for transports that land later (aiobotocore, the HTTP server, ...)
+-------------------------------------------------------------------------------
+A transport is a function ``(mpu, request) -> Reply``:
+
+- ``mpu`` is an **active** :class:`~mockmpu.MpuMock` arranged with :func:`arrange`;
+- ``request`` is a :class:`RawRequest` whose ``url``, ``headers`` and ``body`` are final
+  (placeholders already filled in by :func:`send`);
+- it delivers those bytes to mockmpu the way that transport does (botocore's ``before-send``
+  event, an aiohttp request, a socket to the server on 127.0.0.1 ...) and returns the raw reply
+  as a :class:`Reply` (status, headers with lower-case names, body bytes).
+
+Add the function to :data:`TRANSPORTS` under its name; ``tests/test_corpus.py`` runs every corpus
+entry through every transport and checks the property above. :func:`send` fills in the arranged
+upload ids and calls the transport; :func:`check_reply` checks one reply's AWS shape.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from mockmpu import MpuMock
+from mockmpu.core.wire import HttpRequest
+from mockmpu.dispatch import NotServed, dispatch
+from mockmpu.scenarios.store import dumps_state
+
+MiB = 1024 * 1024
+S3_HOST = "https://s3.us-east-1.amazonaws.com"
+GLACIER_HOST = "https://glacier.us-east-1.amazonaws.com"
+#: A number CPython's int() refuses to read (more than 4,300 digits).
+HUGE = "9" * 5000
+#: Out-of-range but readable, for comparison with HUGE.
+BIG = "9" * 30
+BAD_UTF8 = "%ff%fe%80"
+EMPTY_TREE_HASH = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """One raw request: ``url`` may hold ``{upload}`` (S3) and ``{gupload}`` (Glacier)."""
+
+    name: str
+    service: str
+    operation: str
+    method: str
+    url: str
+    headers: Mapping[str, Any] = field(default_factory=dict)
+    body: bytes = b""
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+Transport = Callable[[MpuMock, RawRequest], Reply]
+
+
+# ------------------------------------------------------------------------------------ arrange
+
+
+def arrange(mpu: MpuMock) -> dict[str, str]:
+    """Bucket ``bkt`` with an upload on ``k`` (one part); vault ``v`` with an upload (one part)."""
+    mpu.s3.create_bucket("bkt")
+    upload = mpu.s3.create_multipart_upload("bkt", "k")
+    mpu.s3.upload_part("bkt", "k", upload.upload_id, 1, b"x" * 100)
+    mpu.glacier.create_vault("v")
+    gupload = mpu.glacier.initiate_multipart_upload("v", part_size=MiB)
+    mpu.glacier.upload_multipart_part("v", gupload.upload_id, index=0, data=b"g" * 100)
+    return {"upload": upload.upload_id, "gupload": gupload.upload_id}
+
+
+def snapshot(mpu: MpuMock) -> dict[str, Any]:
+    """The state as a scenario file, less the request-id generator (errors draw request ids)."""
+    doc: dict[str, Any] = json.loads(dumps_state(mpu.state))
+    doc.pop("rng_state")
+    return doc
+
+
+# --------------------------------------------------------------------------------- transports
+
+
+def via_dispatch(mpu: MpuMock, request: RawRequest) -> Reply:
+    """The front door itself: ``mockmpu.dispatch.dispatch`` (no hint: routed from the bytes)."""
+    reply = dispatch(mpu, HttpRequest(request.method, request.url, request.headers, request.body))
+    assert not isinstance(reply, NotServed), reply
+    return Reply(reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.body)
+
+
+_CLIENTS: dict[str, Any] = {}
+
+
+def via_botocore(mpu: MpuMock, request: RawRequest) -> Reply:
+    """The botocore transport: the request emitted as ``before-send`` on an attached client."""
+    import botocore.session
+    from botocore.awsrequest import AWSPreparedRequest
+
+    client = _CLIENTS.get(request.service)
+    if client is None:  # one client per service: creating one costs more than a request
+        client = botocore.session.get_session().create_client(request.service, "us-east-1")
+        _CLIENTS[request.service] = client
+    mpu.attach(client)
+    prepared = AWSPreparedRequest(
+        request.method, request.url, dict(request.headers), request.body, stream_output=False
+    )
+    event = f"before-send.{request.service}.{request.operation}"
+    _, response = client.meta.events.emit_until_response(event, request=prepared)
+    assert response is not None, f"{event} was not answered"
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    return Reply(response.status_code, headers, response.content)
+
+
+TRANSPORTS: dict[str, Transport] = {"dispatch": via_dispatch, "botocore": via_botocore}
+
+
+def send(transport: Transport, mpu: MpuMock, request: RawRequest, ids: Mapping[str, str]) -> Reply:
+    """Fill in the arranged ids and deliver ``request`` through ``transport``."""
+    return transport(mpu, replace(request, url=request.url.format(**ids)))
+
+
+def check_reply(request: RawRequest, reply: Reply) -> str | None:
+    """Assert the reply is a success or an AWS-shaped error; return the error code, if any."""
+    if reply.status < 300:
+        return None
+    assert 400 <= reply.status < 600, reply.status
+    if request.method == "HEAD":
+        assert reply.body == b""
+        return str(reply.status)
+    if request.service == "s3":
+        assert reply.headers.get("content-type") == "application/xml"
+        root = ET.fromstring(reply.body)
+        assert root.tag == "Error"
+        code, message = root.findtext("Code"), root.findtext("Message")
+        assert code and message is not None and root.findtext("RequestId")
+        return code
+    assert reply.headers.get("content-type") == "application/json"
+    doc = json.loads(reply.body)
+    assert set(doc) == {"code", "message", "type"}, doc
+    assert doc["type"] in ("Client", "Server")
+    return str(doc["code"])
+
+
+# ------------------------------------------------------------------------------------- corpus
+
+_BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+        for i in range(1, 10)
+    )
+    + b"]><CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&lol9;</ETag></Part>"
+    b"</CompleteMultipartUpload>"
+)
+_XXE = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>&xxe;</ETag></Part>"
+    b"</CompleteMultipartUpload>"
+)
+_XXE_PARAM = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % ext SYSTEM "http://192.0.2.1/x.dtd"> %ext;]>'
+    b"<CompleteMultipartUpload/>"
+)
+_DEEP = (
+    b"<CompleteMultipartUpload>"
+    + b"<Part>" * 20_000
+    + b"</Part>" * 20_000
+    + (b"</CompleteMultipartUpload>")
+)
+_DEEP_UNCLOSED = b"<a>" * 20_000
+
+
+def _complete_xml(*parts: tuple[str, str]) -> bytes:
+    body = "".join(f"<Part><PartNumber>{n}</PartNumber><ETag>{e}</ETag></Part>" for n, e in parts)
+    return f"<CompleteMultipartUpload>{body}</CompleteMultipartUpload>".encode()
+
+
+_ETAG = '"' + "0" * 32 + '"'
+
+_XML_BODIES: dict[str, bytes] = {
+    "billion-laughs": _BILLION_LAUGHS,
+    "external-entity": _XXE,
+    "external-parameter-entity": _XXE_PARAM,
+    "deep-nesting": _DEEP,
+    "deep-unclosed": _DEEP_UNCLOSED,
+    "not-xml": b"\x00\xff{not xml",
+    "truncated": _complete_xml(("1", _ETAG))[:-5],
+    "invalid-utf8": b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>\xff\xfe"
+    b"</ETag></Part></CompleteMultipartUpload>",
+    "utf16-declared": b'<?xml version="1.0" encoding="UTF-16"?><CompleteMultipartUpload/>',
+    "wrong-root": b"<Foo><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part></Foo>",
+    "huge-part-number": _complete_xml((HUGE, _ETAG)),
+    "big-part-number": _complete_xml((BIG, _ETAG)),
+    "negative-part-number": _complete_xml(("-5", _ETAG)),
+    "zero-part-number": _complete_xml(("0", _ETAG)),
+    "text-part-number": _complete_xml(("one", _ETAG)),
+    "part-as-text": b"<CompleteMultipartUpload><Part>1</Part></CompleteMultipartUpload>",
+    "nested-part-number": b"<CompleteMultipartUpload><Part><PartNumber><x>1</x></PartNumber>"
+    b"<ETag>e</ETag></Part></CompleteMultipartUpload>",
+    "many-parts": _complete_xml(*((str(n), _ETAG) for n in range(1, 10_003))),
+    "tens-of-mb": b"<CompleteMultipartUpload>" + b" " * (24 * MiB) + b"</CompleteMultipartUpload>",
+    "checksum-not-base64": b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>e"
+    b"</ETag><ChecksumCRC32>!!!</ChecksumCRC32></Part></CompleteMultipartUpload>",
+}
+
+
+def _s3(name: str, operation: str, method: str, target: str, **kw: Any) -> RawRequest:
+    return RawRequest(name, "s3", operation, method, S3_HOST + target, **kw)
+
+
+_GLACIER_HEADERS = {"x-amz-glacier-version": "2012-06-01"}
+
+
+def _glacier(
+    name: str, operation: str, method: str, target: str, headers: Mapping[str, Any] = {}, **kw: Any
+) -> RawRequest:
+    return RawRequest(
+        name, "glacier", operation, method, GLACIER_HOST + target,
+        {**_GLACIER_HEADERS, **headers}, **kw,
+    )  # fmt: skip
+
+
+#: Numbers every integer field is tried with.
+_NUMBERS = {"huge": HUGE, "big": BIG, "negative": "-1", "zero": "0", "text": "1e3", "blank": ""}
+
+
+def _s3_corpus() -> list[RawRequest]:
+    out = [
+        _s3("ok", "CreateBucket", "PUT", "/newbkt"),
+        _s3("bad-utf8-name", "CreateBucket", "PUT", f"/a{BAD_UTF8}"),
+        _s3("deep-config", "CreateBucket", "PUT", "/newbkt", body=b"<a>" * 20_000),
+        _s3("billion-laughs-config", "CreateBucket", "PUT", "/newbkt", body=_BILLION_LAUGHS),
+        _s3("xxe-config", "CreateBucket", "PUT", "/newbkt", body=_XXE),
+        _s3(
+            "bad-region",
+            "CreateBucket",
+            "PUT",
+            "/newbkt",
+            body=b"<CreateBucketConfiguration><LocationConstraint>\xff</LocationConstraint>"
+            b"</CreateBucketConfiguration>",
+        ),
+        _s3("ok", "HeadBucket", "HEAD", "/bkt"),
+        _s3("bad-utf8", "HeadBucket", "HEAD", f"/b{BAD_UTF8}"),
+        _s3("ok", "DeleteBucket", "DELETE", "/bkt"),
+        _s3("missing", "DeleteBucket", "DELETE", "/nope"),
+        _s3("ok", "CreateMultipartUpload", "POST", "/bkt/k2?uploads"),
+        _s3("bad-utf8-key", "CreateMultipartUpload", "POST", f"/bkt/k{BAD_UTF8}?uploads"),
+        _s3(
+            "bad-utf8-meta",
+            "CreateMultipartUpload",
+            "POST",
+            "/bkt/k?uploads",
+            headers={"x-amz-meta-a": b"\xff\xfe", "content-type": b"\xff"},
+        ),
+        _s3(
+            "bad-checksum-algorithm",
+            "CreateMultipartUpload",
+            "POST",
+            "/bkt/k?uploads",
+            headers={"x-amz-checksum-algorithm": "NOPE"},
+        ),
+        _s3(
+            "bad-storage-class",
+            "CreateMultipartUpload",
+            "POST",
+            "/bkt/k?uploads",
+            headers={"x-amz-storage-class": "\u00e9"},
+        ),
+        _s3("no-bucket", "CreateMultipartUpload", "POST", "/nope/k?uploads"),
+        _s3("long-key", "CreateMultipartUpload", "POST", "/bkt/" + "k" * 5000 + "?uploads"),
+        _s3("ok", "UploadPart", "PUT", "/bkt/k?partNumber=2&uploadId={upload}", body=b"p"),
+        _s3(
+            "tens-of-mb",
+            "UploadPart",
+            "PUT",
+            "/bkt/k?partNumber=3&uploadId={upload}",
+            body=b"\0" * (24 * MiB),
+        ),
+        _s3("bad-utf8-upload-id", "UploadPart", "PUT", f"/bkt/k?partNumber=2&uploadId={BAD_UTF8}"),
+        _s3(
+            "bad-md5",
+            "UploadPart",
+            "PUT",
+            "/bkt/k?partNumber=2&uploadId={upload}",
+            headers={"content-md5": "\xff!"},
+            body=b"p",
+        ),
+        _s3(
+            "bad-checksum",
+            "UploadPart",
+            "PUT",
+            "/bkt/k?partNumber=2&uploadId={upload}",
+            headers={"x-amz-checksum-crc32": "!!!!"},
+            body=b"p",
+        ),
+        _s3(
+            "bad-chunked",
+            "UploadPart",
+            "PUT",
+            "/bkt/k?partNumber=2&uploadId={upload}",
+            headers={"content-encoding": "aws-chunked"},
+            body=b"zz\r\nabc",
+        ),
+        _s3(
+            "huge-chunk",
+            "UploadPart",
+            "PUT",
+            "/bkt/k?partNumber=2&uploadId={upload}",
+            headers={"content-encoding": "aws-chunked"},
+            body=b"f" * 5000 + b"\r\nabc\r\n",
+        ),
+        _s3("ok", "AbortMultipartUpload", "DELETE", "/bkt/k?uploadId={upload}"),
+        _s3("bad-utf8", "AbortMultipartUpload", "DELETE", f"/bkt/k?uploadId={BAD_UTF8}"),
+        _s3("ok", "ListMultipartUploads", "GET", "/bkt?uploads"),
+        _s3("ok", "ListParts", "GET", "/bkt/k?uploadId={upload}"),
+        _s3("bad-utf8", "ListParts", "GET", f"/bkt/k?uploadId={{upload}}&x={BAD_UTF8}"),
+        _s3(
+            "ok",
+            "CompleteMultipartUpload",
+            "POST",
+            "/bkt/k?uploadId={upload}",
+            body=_complete_xml(("1", _ETAG)),
+        ),
+        _s3("empty", "CompleteMultipartUpload", "POST", "/bkt/k?uploadId={upload}"),
+    ]
+    for label, number in _NUMBERS.items():
+        out.append(
+            _s3(
+                f"part-number-{label}",
+                "UploadPart",
+                "PUT",
+                f"/bkt/k?partNumber={number}&uploadId={{upload}}",
+                body=b"p",
+            )
+        )
+        out.append(
+            _s3(
+                f"max-uploads-{label}",
+                "ListMultipartUploads",
+                "GET",
+                f"/bkt?uploads&max-uploads={number}",
+            )
+        )
+        out.append(
+            _s3(
+                f"max-parts-{label}",
+                "ListParts",
+                "GET",
+                f"/bkt/k?uploadId={{upload}}&max-parts={number}",
+            )
+        )
+        out.append(
+            _s3(
+                f"part-number-marker-{label}",
+                "ListParts",
+                "GET",
+                f"/bkt/k?uploadId={{upload}}&part-number-marker={number}",
+            )
+        )
+    for param in ("prefix", "delimiter", "key-marker", "upload-id-marker", "encoding-type"):
+        out.append(
+            _s3(
+                f"{param}-bad-utf8",
+                "ListMultipartUploads",
+                "GET",
+                f"/bkt?uploads&{param}={BAD_UTF8}",
+            )
+        )
+        out.append(
+            _s3(
+                f"{param}-long",
+                "ListMultipartUploads",
+                "GET",
+                f"/bkt?uploads&{param}={'z' * 20_000}",
+            )
+        )
+    for label, body in _XML_BODIES.items():
+        out.append(
+            _s3(label, "CompleteMultipartUpload", "POST", "/bkt/k?uploadId={upload}", body=body)
+        )
+    return out  # fmt: skip
+
+
+def _glacier_corpus() -> list[RawRequest]:
+    upload = "/-/vaults/v/multipart-uploads/{gupload}"
+    part = {"x-amz-sha256-tree-hash": EMPTY_TREE_HASH, "x-amz-content-sha256": EMPTY_TREE_HASH}
+    out = [
+        _glacier("ok", "CreateVault", "PUT", "/-/vaults/nv"),
+        _glacier("bad-utf8", "CreateVault", "PUT", f"/-/vaults/a{BAD_UTF8}"),
+        _glacier("long-name", "CreateVault", "PUT", "/-/vaults/" + "v" * 5000),
+        _glacier("bad-account", "CreateVault", "PUT", f"/{BAD_UTF8}/vaults/nv"),
+        _glacier("ok", "DescribeVault", "GET", "/-/vaults/v"),
+        _glacier("bad-utf8", "DescribeVault", "GET", f"/-/vaults/{BAD_UTF8}"),
+        _glacier("ok", "DeleteVault", "DELETE", "/-/vaults/v"),
+        _glacier("missing", "DeleteVault", "DELETE", "/-/vaults/nope"),
+        _glacier("ok", "ListVaults", "GET", "/-/vaults"),
+        _glacier("bad-utf8-marker", "ListVaults", "GET", f"/-/vaults?marker={BAD_UTF8}"),
+        _glacier(
+            "ok",
+            "InitiateMultipartUpload",
+            "POST",
+            "/-/vaults/v/multipart-uploads",
+            {"x-amz-part-size": str(MiB)},
+        ),
+        _glacier(
+            "no-part-size", "InitiateMultipartUpload", "POST", "/-/vaults/v/multipart-uploads"
+        ),
+        _glacier(
+            "bad-utf8-description",
+            "InitiateMultipartUpload",
+            "POST",
+            "/-/vaults/v/multipart-uploads",
+            {"x-amz-part-size": str(MiB), "x-amz-archive-description": b"\xff\xfe"},
+        ),
+        _glacier(
+            "ok",
+            "UploadMultipartPart",
+            "PUT",
+            upload,
+            {**part, "content-range": "bytes 1048576-1048575/*"},
+        ),
+        _glacier(
+            "tens-of-mb",
+            "UploadMultipartPart",
+            "PUT",
+            upload,
+            {**part, "content-range": f"bytes 0-{24 * MiB - 1}/*"},
+            body=b"\0" * (24 * MiB),
+        ),
+        _glacier(
+            "bad-tree-hash",
+            "UploadMultipartPart",
+            "PUT",
+            upload,
+            {"x-amz-sha256-tree-hash": "zz" * 32, "content-range": "bytes 0-0/*"},
+            body=b"a",
+        ),
+        _glacier(
+            "bad-utf8-upload-id",
+            "UploadMultipartPart",
+            "PUT",
+            f"/-/vaults/v/multipart-uploads/{BAD_UTF8}",
+            {**part, "content-range": "bytes 0-0/*"},
+            body=b"a",
+        ),
+        _glacier("ok", "AbortMultipartUpload", "DELETE", upload),
+        _glacier(
+            "bad-utf8",
+            "AbortMultipartUpload",
+            "DELETE",
+            f"/-/vaults/v/multipart-uploads/{BAD_UTF8}",
+        ),
+        _glacier(
+            "ok",
+            "CompleteMultipartUpload",
+            "POST",
+            upload,
+            {"x-amz-archive-size": "100", "x-amz-sha256-tree-hash": EMPTY_TREE_HASH},
+        ),
+        _glacier(
+            "bad-tree-hash",
+            "CompleteMultipartUpload",
+            "POST",
+            upload,
+            {"x-amz-archive-size": "100", "x-amz-sha256-tree-hash": "\xff"},
+        ),
+        _glacier("ok", "ListMultipartUploads", "GET", "/-/vaults/v/multipart-uploads"),
+        _glacier(
+            "bad-utf8-marker",
+            "ListMultipartUploads",
+            "GET",
+            f"/-/vaults/v/multipart-uploads?marker={BAD_UTF8}",
+        ),
+        _glacier("ok", "ListParts", "GET", upload),
+        _glacier("bad-utf8-marker", "ListParts", "GET", upload + f"?marker={BAD_UTF8}"),
+        _glacier("long-marker", "ListParts", "GET", upload + "?marker=" + "m" * 20_000),
+    ]
+    for label, number in _NUMBERS.items():
+        out.append(
+            _glacier(
+                f"part-size-{label}",
+                "InitiateMultipartUpload",
+                "POST",
+                "/-/vaults/v/multipart-uploads",
+                {"x-amz-part-size": number},
+            )
+        )
+        out.append(
+            _glacier(
+                f"archive-size-{label}",
+                "CompleteMultipartUpload",
+                "POST",
+                upload,
+                {"x-amz-archive-size": number, "x-amz-sha256-tree-hash": EMPTY_TREE_HASH},
+            )
+        )
+        out.append(
+            _glacier(
+                f"range-start-{label}",
+                "UploadMultipartPart",
+                "PUT",
+                upload,
+                {**part, "content-range": f"bytes {number}-0/*"},
+            )
+        )
+        out.append(
+            _glacier(
+                f"range-end-{label}",
+                "UploadMultipartPart",
+                "PUT",
+                upload,
+                {**part, "content-range": f"bytes 0-{number}/*"},
+                body=b"a",
+            )
+        )
+        out.append(
+            _glacier(
+                f"range-both-{label}",
+                "UploadMultipartPart",
+                "PUT",
+                upload,
+                {**part, "content-range": f"bytes {number}-{number}/*"},
+                body=b"a",
+            )
+        )
+        out.append(_glacier(f"limit-{label}", "ListVaults", "GET", f"/-/vaults?limit={number}"))
+        out.append(
+            _glacier(
+                f"limit-{label}",
+                "ListMultipartUploads",
+                "GET",
+                f"/-/vaults/v/multipart-uploads?limit={number}",
+            )
+        )
+        out.append(_glacier(f"limit-{label}", "ListParts", "GET", upload + f"?limit={number}"))
+    return out  # fmt: skip
+
+
+#: Every corpus entry (S3 first), named ``s3:Operation:variant``.
+RAW: list[RawRequest] = [*_s3_corpus(), *_glacier_corpus()]
+
+
+def ident(request: RawRequest) -> str:
+    return f"{request.service}:{request.operation}:{request.name}"
