@@ -27,6 +27,7 @@ import boto3  # noqa: E402
 from botocore import UNSIGNED  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.exceptions import ClientError  # noqa: E402
+from botocore.utils import calculate_tree_hash  # noqa: E402
 
 from mockmpu import ListingLoopError, MpuMock, UnmockedCallError, mock_mpu, scenarios  # noqa: E402
 from mockmpu.scenarios.store import dumps_state  # noqa: E402
@@ -74,11 +75,16 @@ def _active() -> MpuMock:
 async def _script_async(s3: Any, glacier: Any) -> list[Any]:
     out: list[Any] = []
 
-    async def call(client: Any, method: str, **params: Any) -> None:
+    async def call(client: Any, method: str, **params: Any) -> Any:
         try:
-            out.append((method, await getattr(client, method)(**params)))
+            result = await getattr(client, method)(**params)
         except ClientError as e:
             out.append((method, type(e).__name__, e.response))
+            return {}
+        if "Body" in result:  # GetObject's stream, read to bytes
+            result["Body"] = await result["Body"].read()
+        out.append((method, result))
+        return result
 
     await _run_script(call, s3, glacier)
     return out
@@ -87,11 +93,16 @@ async def _script_async(s3: Any, glacier: Any) -> list[Any]:
 def _script_sync(s3: Any, glacier: Any) -> list[Any]:
     out: list[Any] = []
 
-    async def call(client: Any, method: str, **params: Any) -> None:
+    async def call(client: Any, method: str, **params: Any) -> Any:
         try:
-            out.append((method, getattr(client, method)(**params)))
+            result = getattr(client, method)(**params)
         except ClientError as e:
             out.append((method, type(e).__name__, e.response))
+            return {}
+        if "Body" in result:
+            result["Body"] = result["Body"].read()
+        out.append((method, result))
+        return result
 
     asyncio.run(_run_script(call, s3, glacier))
     return out
@@ -103,20 +114,43 @@ async def _run_script(call: Any, s3: Any, glacier: Any) -> None:
     await call(s3, "head_bucket", Bucket="bkt")
     await call(s3, "head_bucket", Bucket="nope")
     await call(s3, "create_multipart_upload", Bucket="bkt", Key="a b+c/ü.bin")
-    await call(s3, "create_multipart_upload", Bucket="bkt", Key="k", ChecksumAlgorithm="SHA256")
+    up = await call(s3, "create_multipart_upload", Bucket="bkt", Key="k", ChecksumAlgorithm="CRC32")
     await call(s3, "list_multipart_uploads", Bucket="bkt", MaxUploads=1)
     await call(s3, "list_multipart_uploads", Bucket="bkt", EncodingType="url")
     await call(s3, "list_multipart_uploads", Bucket="missing")
     await call(s3, "upload_part", Bucket="bkt", Key="k", UploadId="nope", PartNumber=1, Body=b"x")
+    ids = {"Bucket": "bkt", "Key": "k", "UploadId": up["UploadId"]}
+    parts = []
+    for n, body in ((1, b"a" * (5 * MiB)), (2, io.BytesIO(b"tail"))):
+        part = await call(
+            s3, "upload_part", **ids, PartNumber=n, Body=body, ChecksumAlgorithm="CRC32"
+        )
+        parts.append(
+            {"PartNumber": n, "ETag": part["ETag"], "ChecksumCRC32": part["ChecksumCRC32"]}
+        )
+    await call(s3, "list_parts", **ids, MaxParts=1)
+    await call(s3, "complete_multipart_upload", **ids, MultipartUpload={"Parts": parts})
+    await call(s3, "head_object", Bucket="bkt", Key="k")
+    await call(s3, "head_object", Bucket="bkt", Key="k", PartNumber=2)
+    await call(s3, "get_object", Bucket="bkt", Key="k", Range="bytes=5242878-5242881")
+    await call(s3, "get_object", Bucket="bkt", Key="missing")
     await call(s3, "abort_multipart_upload", Bucket="bkt", Key="k", UploadId="nope")
     await call(s3, "complete_multipart_upload", Bucket="bkt", Key="k", UploadId="nope")
     await call(s3, "delete_bucket", Bucket="bkt")
     await call(glacier, "create_vault", vaultName="v")
     await call(glacier, "describe_vault", vaultName="v")
     await call(glacier, "describe_vault", vaultName="missing")
-    await call(glacier, "initiate_multipart_upload", vaultName="v", partSize=str(MiB))
+    gup = await call(glacier, "initiate_multipart_upload", vaultName="v", partSize=str(MiB))
+    gids = {"vaultName": "v", "uploadId": gup["uploadId"]}
+    data = b"g" * MiB
+    await call(glacier, "upload_multipart_part", **gids, range=f"bytes 0-{MiB - 1}/*", body=data)
     await call(glacier, "list_vaults")
     await call(glacier, "list_multipart_uploads", vaultName="v")
+    await call(glacier, "list_parts", **gids)
+    tree_hash = calculate_tree_hash(io.BytesIO(data))
+    await call(
+        glacier, "complete_multipart_upload", **gids, archiveSize=str(MiB), checksum=tree_hash
+    )
     await call(glacier, "list_parts", vaultName="v", uploadId="nope")
     await call(glacier, "abort_multipart_upload", vaultName="v", uploadId="nope")
     await call(glacier, "delete_vault", vaultName="missing")
@@ -139,7 +173,8 @@ def test_every_served_operation_answers_aio_clients_as_it_answers_sync_ones() ->
             return out
 
     async_out = asyncio.run(run_async())
-    assert len(async_out) == len(sync_out) == 21
+    assert len(async_out) == len(sync_out) == 32
+    assert {m for m, *_ in async_out} >= {"get_object", "head_object", "upload_multipart_part"}
     assert async_out == sync_out  # parsed bodies, errors, ResponseMetadata and HTTP headers
 
 
@@ -178,15 +213,18 @@ async def test_with_sockets_blocked_served_calls_open_none_and_unserved_ones_are
                 UploadId=up["UploadId"],
                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
             )
-            with pytest.raises(UnmockedCallError, match=r"S3 GetObject \(Bucket='bkt', Key='k'\)"):
-                await s3.get_object(Bucket="bkt", Key="k")
+            got = await s3.get_object(Bucket="bkt", Key="k")
+            assert await got["Body"].read() == b"x" * 10
+            with pytest.raises(UnmockedCallError, match=r"S3 PutObject \(Bucket='bkt', Key='p'"):
+                await s3.put_object(Bucket="bkt", Key="p", Body=b"y")
             assert no_network == []
-            assert mpu.unmocked == ["S3 GetObject (Bucket='bkt', Key='k')"]
+            assert mpu.unmocked == ["S3 PutObject (Bucket='bkt', Key='p', Body=<1 bytes>)"]
             assert [c.operation for c in mpu.calls] == [
                 "CreateBucket",
                 "CreateMultipartUpload",
                 "UploadPart",
                 "CompleteMultipartUpload",
+                "GetObject",
             ]
     # the refused call, once swallowed, fails the mock's stop (as for sync clients)
     assert no_network == []

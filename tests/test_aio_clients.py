@@ -202,13 +202,39 @@ async def test_s3fs_calls_mockmpu_does_not_serve_are_refused(no_network: list[An
     async with mock_mpu() as mpu:
         mpu.s3.create_bucket("bkt")
         fs = s3fs.S3FileSystem(anon=True, asynchronous=True, skip_instance_cache=True)
-        with pytest.raises(UnmockedCallError):
-            await fs._cat_file("bkt/missing")
-        # s3fs asks HeadObject first; whichever it sends is refused and recorded
+        with pytest.raises(UnmockedCallError, match="ListObjectsV2"):
+            await fs._ls("bkt")
         assert len(mpu.unmocked) == 1
-        assert mpu.unmocked[0].endswith("(Bucket='bkt', Key='missing')")
+        assert mpu.unmocked[0].startswith("S3 ListObjectsV2 (Bucket='bkt'")
         mpu.unmocked.clear()
     assert no_network == []
+
+
+@pytest.mark.asyncio
+async def test_s3fs_and_aioboto3_read_completed_objects() -> None:
+    async with mock_mpu() as mpu:
+        mpu.s3.create_bucket("bkt")
+        data = bytes(range(256)) * (6 * MiB // 256)
+        up = mpu.s3.create_multipart_upload("bkt", "obj.bin")
+        mpu.s3.upload_part("bkt", "obj.bin", up.upload_id, 1, data)
+        mpu.s3.complete_multipart_upload("bkt", "obj.bin", up.upload_id)
+        fs = s3fs.S3FileSystem(anon=True, asynchronous=True, skip_instance_cache=True)
+        assert await fs._cat_file("bkt/obj.bin") == data
+        assert await fs._cat_file("bkt/obj.bin", start=10, end=20) == data[10:20]
+        info = await fs._info("bkt/obj.bin")
+        assert info["size"] == len(data)
+        async with _client() as s3:
+            head = await s3.head_object(Bucket="bkt", Key="obj.bin")
+            assert head["ContentLength"] == len(data)
+            got = await s3.get_object(Bucket="bkt", Key="obj.bin")
+            chunks = [chunk async for chunk in got["Body"].iter_chunks(MiB)]
+            assert b"".join(chunks) == data
+            got = await s3.get_object(Bucket="bkt", Key="obj.bin", Range="bytes=0-99")
+            async with got["Body"] as stream:  # aioboto3's README way (the raw response inside)
+                assert await stream.read() == data[:100]
+            with pytest.raises(s3.exceptions.NoSuchKey):
+                await s3.get_object(Bucket="bkt", Key="missing")
+        assert not mpu.unmocked
 
 
 def test_the_readme_s3fs_example_runs() -> None:

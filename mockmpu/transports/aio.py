@@ -100,17 +100,41 @@ async def read_async_body(body: Any) -> bytes:
 
 
 class _AsyncRawBody:
-    """The raw stream of an ``AioAWSResponse``: ``read()`` is awaitable (aiobotocore's tests)."""
+    """The raw stream of an ``AioAWSResponse``, as aiobotocore reads an aiohttp response.
 
-    def __init__(self, body: bytes) -> None:
+    ``read()`` is awaitable (``AioAWSResponse.content``, as in aiobotocore's own tests); for
+    streaming output (GetObject) aiobotocore's ``StreamingBody`` reads ``content.read(n)``
+    (``-1``: the rest), asks ``at_eof()`` and enters it with ``async with``.
+    """
+
+    def __init__(self, body: bytes, url: str) -> None:
         self._body = body
         self._position = 0
+        self.url = url
 
     async def read(self, amt: int | None = None) -> bytes:
         end = len(self._body) if amt is None or amt < 0 else self._position + amt
         chunk = self._body[self._position : end]
         self._position += len(chunk)
         return chunk
+
+    @property
+    def content(self) -> _AsyncRawBody:
+        return self
+
+    def at_eof(self) -> bool:
+        return self._position >= len(self._body)
+
+    def close(self) -> None:
+        self._position = len(self._body)
+
+    release = close
+
+    async def __aenter__(self) -> _AsyncRawBody:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
 
 
 async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
@@ -138,7 +162,9 @@ async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
     )
     if isinstance(reply, NotServed):  # pragma: no cover - the hint is a served operation
         raise handle.unmocked_call(service, operation, caller_params)
-    return AioAWSResponse(request.url, reply.status, reply.headers, _AsyncRawBody(reply.body))
+    return AioAWSResponse(
+        request.url, reply.status, reply.headers, _AsyncRawBody(reply.body, request.url)
+    )
 
 
 _HANDLERS = (
