@@ -8,6 +8,7 @@ modules above both (the ``mpu.s3`` / ``mpu.glacier`` view and the AWS CLI import
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,22 @@ def test_every_service_module_is_semantics_or_codec_exactly_once(service: str) -
     )
 
 
+def _children() -> set[str]:
+    """The package's top-level modules and subpackages (``cli``, ``services``, ...)."""
+    package = ROOT / "mockmpu"
+    children = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
+    return children | {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
+
+
 def test_the_layers_name_every_top_level_module_of_the_package() -> None:
     layers = _contracts()["Layers: the public API on top, core at the bottom"]
     named = {name.strip() for layer in layers["layers"] for name in layer.split("|")}
-    package = ROOT / "mockmpu"
-    children = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
-    children |= {p.name for p in package.iterdir() if (p / "__init__.py").exists()}
-    assert named == children
+    assert named == _children()
+
+
+def test_the_architecture_drawing_matches_the_folders() -> None:
+    text = (ROOT / "mockmpu" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    drawing = text.split("## The folders are the layers", 1)[1].split("```")[1]
+    drawn = re.findall(r"^[├└]── (\S+)", drawing, flags=re.MULTILINE)
+    names = {name.removesuffix("/").removesuffix(".py") for name in drawn}
+    assert names - {"__init__"} == _children()
