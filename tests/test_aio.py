@@ -275,13 +275,13 @@ async def test_aws_chunked_bodies_with_trailing_checksums_are_read_and_verified(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[dict[str, Any]] = []
-    real = aio_transport.dispatch
+    real = aio_transport.route
 
-    def spy(target: Any, request: Any, **kwargs: Any) -> Any:
+    def spy(request: Any, **kwargs: Any) -> Any:
         seen.append({str(k).lower(): v for k, v in request.headers.items()})
-        return real(target, request, **kwargs)
+        return real(request, **kwargs)
 
-    monkeypatch.setattr(aio_transport, "dispatch", spy)
+    monkeypatch.setattr(aio_transport, "route", spy)
     async with mock_mpu(keep_bodies=True) as mpu, _client() as s3:
         await s3.create_bucket(Bucket="bkt")
         up = await s3.create_multipart_upload(Bucket="bkt", Key="k", ChecksumAlgorithm="CRC32")

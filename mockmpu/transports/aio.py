@@ -7,7 +7,8 @@ by the same handlers as a sync one (:mod:`mockmpu.transports.botocore`), except 
 
 - the request body is an aiobotocore wrapper (often ``AioAwsChunkedWrapper``, aws-chunked with a
   trailing checksum, whose ``read()`` is a coroutine); it is read asynchronously and its bytes go
-  to :func:`mockmpu.dispatch.dispatch`, which de-chunks and verifies it as for sync clients;
+  to the dispatcher (:func:`mockmpu.dispatch.route` and :func:`~mockmpu.dispatch.serve`), which
+  de-chunks and verifies them as for sync clients;
 - the answer is an ``AioAWSResponse`` whose raw stream's ``read()`` is awaitable, which
   aiobotocore's own parser reads.
 
@@ -40,9 +41,11 @@ from aiobotocore.client import AioBaseClient
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.wire import HttpRequest
-from mockmpu.dispatch import NotServed, dispatch, read_body
+from mockmpu.dispatch import NotServed, read_body, route, serve
 from mockmpu.services import SERVED
+from mockmpu.services import handler as _handler
 from mockmpu.transports import botocore as _sync
+from mockmpu.transports import moto as _moto
 
 __all__ = ["attach", "install", "read_async_body"]
 
@@ -138,6 +141,7 @@ class _AsyncRawBody:
 
 
 async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
+    # The sync hook's before-send (transports/botocore.py), with the body read asynchronously.
     handle = _activation.current()
     if handle is None:
         return None
@@ -147,21 +151,29 @@ async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
     context = _request_context(request)
     caller_params = context.get(_CALLER_PARAMS) or {}
     if (service, operation) not in SERVED:
-        if _sync.moto_active():  # moto answers what mockmpu does not serve: allowed
-            return None
         raise handle.unmocked_call(service, operation, caller_params)
     body = await read_async_body(request.body)
     endpoint = context.get(_ENDPOINT)
-    reply = dispatch(
-        handle,
+    routed = route(
         HttpRequest(request.method, request.url, request.headers, body),
         hint=(service, operation),
         region=context.get("client_region") or "us-east-1",
         endpoint_hosts=(endpoint,) if endpoint else (),
-        params=caller_params,
+        body=body,
     )
-    if isinstance(reply, NotServed):  # pragma: no cover - the hint is a served operation
+    if isinstance(routed, NotServed):  # a form of a served operation that is not served
         raise handle.unmocked_call(service, operation, caller_params)
+    # With moto's mock_aws active too: the same bridge as for sync clients (transports/moto.py).
+    with_moto = service == "s3" and _moto.active()
+    if with_moto:
+        _moto.claim(request)
+        _moto.sync_bucket(handle.state, routed)
+        upload = _moto.pending_upload(handle.state, routed)
+    elif _moto.active():
+        _moto.claim(request)
+    reply = serve(handle, _handler(service, operation), routed, caller_params)
+    if with_moto:
+        _moto.completed(handle.state, routed, reply, upload)
     return AioAWSResponse(
         request.url, reply.status, reply.headers, _AsyncRawBody(reply.body, request.url)
     )
