@@ -36,7 +36,8 @@ def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     async def _no_sleep(_: float) -> None:
         return None
 
-    monkeypatch.setattr(aiobotocore.endpoint, "asyncio", types.SimpleNamespace(sleep=_no_sleep))
+    no_sleep = types.SimpleNamespace(**{**vars(asyncio), "sleep": _no_sleep})
+    monkeypatch.setattr(aiobotocore.endpoint, "asyncio", no_sleep)
 
 
 def _client(service: str = "s3", **kwargs: Any) -> Any:

@@ -21,10 +21,13 @@ on the prepared request (botocore 1.43+) or else through a context variable set 
 ``AioBaseClient._make_api_call`` so that every aio client is attached on its first call while a
 mock is active, whenever it was created.
 
-Not modelled: ``mock_mpu(wire=False)``'s dict path for aio clients. Their calls are answered on
-the wire path (rendered bytes, parsed by aiobotocore), which gives the same results: the dict
-path's equality with botocore's parser is proven for botocore only, and aiobotocore's
-``before-call`` would bypass its retry and checksum handling the same way.
+Not modelled: calls that ``mock_aws`` (moto) would answer for an aio client while both mocks are
+active (bucket and object operations, anything mockmpu does not serve): they go on to moto as
+for sync clients, but moto answers botocore's clients only, so aiobotocore fails to await its
+response; mockmpu's own operations are served. ``mock_mpu(wire=False)``'s dict path for aio
+clients: their calls are answered on the wire path (rendered bytes, parsed by aiobotocore),
+which gives the same results; the dict path's equality with botocore's parser is proven for
+botocore only.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import contextlib
 import functools
 import inspect
 import threading
+from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
@@ -107,13 +111,17 @@ class _AsyncRawBody:
 
     ``read()`` is awaitable (``AioAWSResponse.content``, as in aiobotocore's own tests); for
     streaming output (GetObject) aiobotocore's ``StreamingBody`` reads ``content.read(n)``
-    (``-1``: the rest), asks ``at_eof()`` and enters it with ``async with``.
+    (``-1``: the rest), asks ``at_eof()`` and enters it with ``async with``. aiobotocore before
+    2.22 reads the headers from aiohttp's ``raw_headers`` (name and value bytes).
     """
 
-    def __init__(self, body: bytes, url: str) -> None:
+    def __init__(self, body: bytes, url: str, headers: Mapping[str, str]) -> None:
         self._body = body
         self._position = 0
         self.url = url
+        self.raw_headers = tuple(
+            (name.encode("utf-8"), value.encode("utf-8")) for name, value in headers.items()
+        )
 
     async def read(self, amt: int | None = None) -> bytes:
         end = len(self._body) if amt is None or amt < 0 else self._position + amt
@@ -175,7 +183,10 @@ async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
     if with_moto:
         _moto.completed(handle.state, routed, reply, upload)
     return AioAWSResponse(
-        request.url, reply.status, reply.headers, _AsyncRawBody(reply.body, request.url)
+        request.url,
+        reply.status,
+        reply.headers,
+        _AsyncRawBody(reply.body, request.url, reply.headers),
     )
 
 
