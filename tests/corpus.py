@@ -1,6 +1,6 @@
 """A bad-input corpus for every served operation, reusable across transports.
 
-The corpus (:data:`RAW`) is a list of raw HTTP requests: for each of the 19 served operations a
+The corpus (:data:`RAW`) is a list of raw HTTP requests: for each of the 21 served operations a
 well-formed request and its hostile variants (malformed and hostile XML: billion laughs, external
 entities, nesting 20 times deeper than Python's recursion limit; numbers of 5,000 digits; invalid
 UTF-8 in the query string, the path and headers; out-of-range values; bodies of tens of MB).
@@ -369,6 +369,16 @@ def _s3_corpus() -> list[RawRequest]:
         _s3("ok", "AbortMultipartUpload", "DELETE", "/bkt/k?uploadId={upload}"),
         _s3("bad-utf8", "AbortMultipartUpload", "DELETE", f"/bkt/k?uploadId={BAD_UTF8}"),
         _s3("ok", "ListMultipartUploads", "GET", "/bkt?uploads"),
+        # Object reads (served since the moto bridge): arrange() completes no object, so these
+        # are the misses and malformed reads.
+        _s3("missing-key", "GetObject", "GET", "/bkt/nokey"),
+        _s3("missing-bucket", "GetObject", "GET", "/nope/k"),
+        _s3("bad-utf8-key", "GetObject", "GET", f"/bkt/k{BAD_UTF8}"),
+        _s3("bad-range", "GetObject", "GET", "/bkt/k", headers={"range": b"bytes=\xff-"}),
+        _s3("bad-part-number", "GetObject", "GET", "/bkt/k?partNumber=x"),
+        _s3("missing-key", "HeadObject", "HEAD", "/bkt/nokey"),
+        _s3("bad-utf8-key", "HeadObject", "HEAD", f"/bkt/k{BAD_UTF8}"),
+        _s3("bad-part-number", "HeadObject", "HEAD", "/bkt/k?partNumber=0"),
         _s3("ok", "ListParts", "GET", "/bkt/k?uploadId={upload}"),
         _s3("bad-utf8", "ListParts", "GET", f"/bkt/k?uploadId={{upload}}&x={BAD_UTF8}"),
         _s3(

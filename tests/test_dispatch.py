@@ -55,24 +55,30 @@ class Exchange:
 
 @contextmanager
 def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Exchange]]:
-    """Capture every request the botocore transport hands to the dispatcher, and its answer."""
-    real = transport.dispatch
+    """Capture every request the botocore transport routes, and the answer it serves."""
+    real_route, real_serve = transport.route, transport.serve
     exchanges: list[Exchange] = []
+    pending: list[tuple[tuple[str, str], HttpRequest]] = []
 
-    def spy(target: Any, request: HttpRequest, **options: Any) -> WireResponse | NotServed:
-        # Read the body once (an aws-chunked stream cannot be read twice) and hand the bytes on.
+    def route_spy(request: HttpRequest, **options: Any) -> WireRequest | NotServed:
+        # Read the body once (an aws-chunked stream cannot be read twice); hand the bytes on.
         body = read_body(request.body)
         raw = HttpRequest(request.method, request.url, dict(request.headers.items()), body)
-        reply = real(target, raw, **options)
-        assert isinstance(reply, WireResponse)
-        exchanges.append(
-            Exchange(options["hint"], raw, reply.status, dict(reply.headers), reply.body)
-        )
+        pending.append((options["hint"], raw))
+        return real_route(raw, **options)
+
+    def serve_spy(target: Any, handler: Any, request: WireRequest, *args: Any) -> WireResponse:
+        reply = real_serve(target, handler, request, *args)
+        hint, raw = pending.pop()
+        assert hint == (request.service, request.operation)
+        exchanges.append(Exchange(hint, raw, reply.status, dict(reply.headers), reply.body))
         return reply
 
     with monkeypatch.context() as patch:
-        patch.setattr(transport, "dispatch", spy)
+        patch.setattr(transport, "route", route_spy)
+        patch.setattr(transport, "serve", serve_spy)
         yield exchanges
+    assert not pending, "a routed request was not served"
 
 
 def _s3_workflow(client: Any, bucket: str, region: str) -> None:
@@ -116,6 +122,11 @@ def _s3_workflow(client: Any, bucket: str, region: str) -> None:
         },
     )
     client.abort_multipart_upload(Bucket=bucket, Key=KEYS[1], UploadId=uploads[1])
+    client.head_object(Bucket=bucket, Key=KEYS[0])
+    client.get_object(Bucket=bucket, Key=KEYS[0], Range="bytes=5242878-")["Body"].read()
+    client.get_object(Bucket=bucket, Key=KEYS[0], PartNumber=2)["Body"].read()
+    with pytest.raises(ClientError, match="NoSuchKey"):
+        client.get_object(Bucket=bucket, Key=KEYS[2])
     with pytest.raises(ClientError, match="NoSuchUpload"):
         client.list_parts(Bucket=bucket, Key=KEYS[1], UploadId=uploads[1])
     with pytest.raises(ClientError, match="404"):
@@ -346,7 +357,7 @@ def test_a_hint_that_disagrees_with_the_request_is_a_mockmpu_error() -> None:
 @pytest.mark.parametrize(
     ("method", "url", "headers", "operation"),
     [
-        ("GET", "https://s3.us-west-2.amazonaws.com/bkt/a.csv", {}, "GetObject"),
+        ("DELETE", "https://s3.us-west-2.amazonaws.com/bkt/a.csv", {}, "DeleteObject"),
         ("PUT", "https://bkt.s3.us-west-2.amazonaws.com/a.csv", {}, "PutObject"),
         (
             "PUT",
@@ -378,9 +389,9 @@ def test_unserved_operations_are_named_and_touch_nothing(
 
 
 def test_an_unserved_operation_names_its_parameters() -> None:
-    reply = route(HttpRequest("GET", "https://s3.us-west-2.amazonaws.com/bkt/a%2Bb.csv"))
+    reply = route(HttpRequest("DELETE", "https://s3.us-west-2.amazonaws.com/bkt/a%2Bb.csv"))
     assert isinstance(reply, NotServed)
-    assert reply.describe() == "S3 GetObject (Bucket='bkt', Key='a+b.csv')"
+    assert reply.describe() == "S3 DeleteObject (Bucket='bkt', Key='a+b.csv')"
 
 
 _SIGNED = (

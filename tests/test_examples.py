@@ -120,12 +120,29 @@ def test_demo_runs_and_shows_the_naive_loops_missing_uploads(capsys: Any) -> Non
     # The scenario table: every scenario, each with a failing naive client and a passing one.
     from mockmpu import scenarios
 
-    table = out.split("scenario  ", 1)[1].splitlines()[1:]
+    table, after = out.split("scenario  ", 1)[1].split("\nsummary: ", 1)
     verdicts: dict[str, list[str]] = {}
-    for line in filter(None, table):
+    units = set()
+    for line in filter(None, table.splitlines()[1:]):
         name, rest = line.split(" ", 1)
-        verdicts.setdefault(name, []).append(rest.split("  ")[-1].strip())
+        cells = [c.strip() for c in rest.split("  ") if c.strip()]
+        role, unit = cells[1], cells[2]
+        assert role in {"naive", "correct", "example"}, line
+        units.add(unit)
+        sc = scenarios.get(name.rstrip("*"))
+        assert name.endswith("*") == bool(sc.faults), line  # fault scenarios are marked
+        verdicts.setdefault(sc.name, []).append(cells[-1])
+    assert units == {"uploads", "parts", "uploads to abort", "parts to upload"}
     assert list(verdicts) == [s.name for s in scenarios.catalog()]
+    # The summary line and the legend follow the table.
+    runs = sum(len(v) for v in verdicts.values())
+    every = scenarios.catalog()
+    faulty = sum(1 for s in every if s.faults)
+    assert after.startswith(
+        f"{len(every)} scenarios ({faulty} with faults), {runs} client runs; naive clients "
+    )
+    for word in ("MISSED n", "REPEATED n", "WRONG n", "ORDER", "LOOP", "ERROR x", "Roles:"):
+        assert word in after, word
     for name, seen in verdicts.items():
         assert "ok" in seen and any(v != "ok" for v in seen), (name, seen)
     assert "ERROR KeyError" in verdicts["glacier-end-marker-json-null"]

@@ -83,11 +83,12 @@ def test_unmocked_call_raises_an_assertion_error_with_the_remedy() -> None:
     assert "Glacier AbortMultipartUpload" in lines[1]
     assert lines[2] == (
         "  To have moto answer it (and every other call mockmpu does not serve), use "
-        "@mock_aws together with @mock_mpu. See README.md#with-moto."
+        "@mock_aws together with @mock_mpu. See help(mockmpu.mock_mpu)."
     )
     assert lines[3] == (
-        '  To let this call reach AWS, use mock_mpu(passthrough={"s3:DeleteObject"}). '
-        "See README.md#passthrough."
+        '  To let this call reach AWS, use mock_mpu(passthrough={"s3:DeleteObject"}) ("s3:*" '
+        "for every S3 call; @pytest.mark.mpu_mock(passthrough=...) under pytest). "
+        "See help(mockmpu.mock_mpu)."
     )
     assert attempts == [1]  # raised once, never retried
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any, Callable
@@ -83,6 +84,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """``mockmpu demo`` takes no arguments."""
 
 
+LEGEND = """\
+Each row runs one client in a fresh mock. "expected" is the ground truth's count in the row's
+unit, "seen" what the client collected ("-" when it stopped with an error). Roles: naive = a
+client with a known bug (it should fail here), correct = a reference client, example = a bundled
+example (examples/*.py). Scenarios marked * switch the server away from AWS's behaviour (faults).
+Verdicts:
+  ok          exactly the expected items, in the expected order
+  MISSED n    n expected items never seen
+  REPEATED n  n items seen more than once
+  WRONG n     n items seen that are not expected (e.g. fresh uploads a cleaner would abort)
+  ORDER       the expected items, in another order
+  LOOP        the client paged in circles, stopped by a request cap or mockmpu's loop guard
+  ERROR x     the client raised x (an AWS error code or a Python exception)"""
+
+
 def run(args: argparse.Namespace) -> int:
     import boto3
 
@@ -103,14 +119,14 @@ def run(args: argparse.Namespace) -> int:
             ("KeyMarker-only loop", key_marker_only),
             ("botocore paginator", paginator),
             ("boto3 Bucket.multipart_uploads.all()", resource_collection(session)),
+            ("examples/abort_stale_uploads.py --dry-run", example_tool(_load_example())),
         ]
-        example = _load_example()
-        clients.append(("examples/abort_stale_uploads.py --dry-run", example_tool(example)))
         for name, run in clients:
             rows.append((name, expected, run(client)))
     print(
         f"mockmpu demo: bucket {BUCKET!r} with {expected} in-progress uploads; the first page "
-        f"of 1000 ends inside the {COLLIDING_COUNT} uploads on {COLLIDING_KEY!r}.\n"
+        f"of 1000 ends inside the {COLLIDING_COUNT} uploads on {COLLIDING_KEY!r}. Each client "
+        "lists them all (unit: uploads).\n"
     )
     width = max(len(name) for name, _, _ in rows)
     print(f"{'client':<{width}}  {'expected':>8}  {'seen':>6}  verdict")
@@ -118,10 +134,15 @@ def run(args: argparse.Namespace) -> int:
         verdict = "ok" if seen == want else f"MISSED {want - seen}"
         print(f"{name:<{width}}  {want:>8}  {seen:>6}  {verdict}")
     print(
-        "\nEvery scenario (python -m mockmpu scenarios), each in a fresh mock: expected from the "
-        "scenario's ground truth, seen by the client.\n"
+        "\nEvery scenario (mockmpu scenarios; mockmpu show NAME draws one), with its naive and "
+        "correct clients and the bundled examples:\n"
     )
-    print(_render(_scenario_rows(session)))
+    table = _scenario_rows(session)
+    print(_render(table))
+    print()
+    print(_summary(table))
+    print()
+    print(LEGEND)
     return 0
 
 
@@ -178,7 +199,30 @@ def _example_rows() -> dict[str, list[Any]]:
     return rows
 
 
-def _scenario_rows(session: Any) -> list[tuple[str, str, str, str, str]]:
+@dataclass(frozen=True)
+class TableRow:
+    """One row of the scenario table."""
+
+    scenario: str  # the name, with "*" for a fault scenario
+    client: str
+    role: str  # "naive", "correct" or "example"
+    unit: str
+    expected: int
+    seen: str  # a count, or "-" after an error
+    verdict: str
+
+
+def _unit(kind: str, row: Any) -> str:
+    from mockmpu.scenarios.clients import stale_pairs
+
+    if row.expect is stale_pairs:
+        return "uploads to abort"
+    if "(parts to upload)" in row.client:
+        return "parts to upload"
+    return "uploads" if kind.endswith("-listing") else "parts"
+
+
+def _scenario_rows(session: Any) -> list[TableRow]:
     """Run each scenario's clients, each in a fresh mock; return the table's rows.
 
     The naive clients, the reference correct client (unless a bundled example stands in for it
@@ -190,7 +234,7 @@ def _scenario_rows(session: Any) -> list[tuple[str, str, str, str, str]]:
 
     clients = {"s3": session.client("s3"), "glacier": session.client("glacier")}
     extra = _example_rows()
-    table: list[tuple[str, str, str, str, str]] = []
+    table: list[TableRow] = []
     for scenario in scenarios.catalog():
         examples = extra.get(scenario.name, [])
         naive = [row for row in ROWS[scenario.name] if not row.correct]
@@ -199,25 +243,63 @@ def _scenario_rows(session: Any) -> list[tuple[str, str, str, str, str]]:
         correct = [
             row for row in ROWS[scenario.name] if row.correct and (not examples or scenario.faults)
         ]
-        for row in (*naive, *correct, *examples):
-            with mock_mpu(scenario=scenario) as mpu:
-                sc = mpu.scenario
-                outcome = run(row.run, clients[sc.service], sc)
-                expected = row.expect(sc)
-            seen = "-" if outcome.error else str(len(outcome.seen))
-            table.append(
-                (scenario.name, row.client, str(len(expected)), seen, verdict(expected, outcome))
-            )
+        name = scenario.name + ("*" if scenario.faults else "")
+        for role, chosen in (("naive", naive), ("correct", correct), ("example", examples)):
+            for row in chosen:
+                with mock_mpu(scenario=scenario) as mpu:
+                    sc = mpu.scenario
+                    outcome = run(row.run, clients[sc.service], sc)
+                    expected = row.expect(sc)
+                seen = "-" if outcome.error else str(len(outcome.seen))
+                table.append(
+                    TableRow(
+                        name,
+                        row.client,
+                        role,
+                        _unit(scenario.kind, row),
+                        len(expected),
+                        seen,
+                        verdict(expected, outcome),
+                    )
+                )
     return table
 
 
-def _render(rows: list[tuple[str, str, str, str, str]]) -> str:
-    header = ("scenario", "client", "expected", "seen", "verdict")
-    widths = [max(len(r[i]) for r in (header, *rows)) for i in range(4)]
+def _render(rows: list[TableRow]) -> str:
+    header = ("scenario", "client", "role", "unit", "expected", "seen", "verdict")
+    cells = [header] + [
+        (r.scenario, r.client, r.role, r.unit, str(r.expected), r.seen, r.verdict) for r in rows
+    ]
+    widths = [max(len(c[i]) for c in cells) for i in range(6)]
     lines = []
-    for previous, row in zip((None, header, *rows), (header, *rows)):
-        if previous is not None and previous is not header and row[0] != previous[0]:
+    for previous, cell in zip((None, *cells), cells):
+        if previous is not None and previous is not header and cell[0] != previous[0]:
             lines.append("")  # a blank line between scenarios
-        left = f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}"
-        lines.append(f"{left}  {row[2]:>{widths[2]}}  {row[3]:>{widths[3]}}  {row[4]}")
+        left = "  ".join(f"{cell[i]:<{widths[i]}}" for i in range(4))
+        lines.append(f"{left}  {cell[4]:>{widths[4]}}  {cell[5]:>{widths[5]}}  {cell[6]}")
     return "\n".join(lines)
+
+
+def _summary(rows: list[TableRow]) -> str:
+    """One line: how many runs of each role gave the verdict the role calls for."""
+    scenarios = {r.scenario for r in rows}
+    faulty = {name for name in scenarios if name.endswith("*")}
+
+    def count(role: str, ok: bool) -> str:
+        runs = [r for r in rows if r.role == role]
+        hits = sum(1 for r in runs if (r.verdict == "ok") == ok)
+        return f"{hits} of {len(runs)}"
+
+    examples_failing = [r for r in rows if r.role == "example" and r.verdict != "ok"]
+    on_faults = sum(1 for r in examples_failing if r.scenario in faulty)
+    note = (
+        f" (the other {on_faults} on fault scenarios, which they are not written for)"
+        if examples_failing and on_faults == len(examples_failing)
+        else ""
+    )
+    return (
+        f"summary: {len(scenarios)} scenarios ({len(faulty)} with faults), {len(rows)} client "
+        f"runs; naive clients failed in {count('naive', False)} runs, correct clients saw the "
+        f"ground truth in {count('correct', True)}, bundled examples in "
+        f"{count('example', True)}{note}."
+    )

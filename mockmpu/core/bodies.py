@@ -20,10 +20,7 @@ import os
 import tempfile
 import threading
 import weakref
-from typing import IO, TYPE_CHECKING, Union
-
-if TYPE_CHECKING:
-    from mockmpu.core.state import MpuState
+from typing import IO, Protocol, Union
 
 __all__ = [
     "MEMORY_BUDGET",
@@ -36,6 +33,15 @@ __all__ = [
     "store_body",
     "store_of",
 ]
+
+
+class Keeper(Protocol):
+    """A state that may keep part bodies (``MpuState`` is one; a Protocol so that this leaf
+    module does not import the state that holds its bodies)."""
+
+    @property
+    def keep_bodies(self) -> bool: ...
+
 
 #: Bytes of kept bodies a state holds in memory before it spills the next ones to disk.
 MEMORY_BUDGET = 32 * 1024 * 1024
@@ -154,11 +160,11 @@ class BodyStore:
             return file.read(size)
 
 
-_STORES: weakref.WeakKeyDictionary[MpuState, BodyStore] = weakref.WeakKeyDictionary()
+_STORES: weakref.WeakKeyDictionary[Keeper, BodyStore] = weakref.WeakKeyDictionary()
 _stores_lock = threading.Lock()
 
 
-def store_of(state: MpuState) -> BodyStore:
+def store_of(state: Keeper) -> BodyStore:
     """The state's body store (created on first use)."""
     store = _STORES.get(state)
     if store is None:
@@ -167,7 +173,7 @@ def store_of(state: MpuState) -> BodyStore:
     return store
 
 
-def store_body(state: MpuState, data: bytes | bytearray | memoryview | None) -> KeptBody | None:
+def store_body(state: Keeper, data: bytes | bytearray | memoryview | None) -> KeptBody | None:
     """Keep one part body if the state keeps bodies; return what goes in ``Part.body``.
 
     ``None`` when ``state.keep_bodies`` is false or there is no body. The data is copied (the

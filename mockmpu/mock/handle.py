@@ -12,7 +12,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, TypeVar, overload
 
 from mockmpu.core import activation as _activation
-from mockmpu.core.calls import Call, CallList, describe_call, parse_operation_ref
+from mockmpu.core.calls import (
+    Call,
+    CallList,
+    describe_call,
+    format_operation,
+    parse_operation_ref,
+)
 from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
@@ -28,9 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["MpuMock", "mock_mpu"]
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-_README_PASSTHROUGH = "README.md#passthrough"
-_README_MOTO = "README.md#with-moto"
 
 
 class MpuMock:
@@ -268,14 +271,16 @@ class MpuMock:
         if service == "s3":
             moto = (
                 "  To have moto answer it (and every other call mockmpu does not serve), use "
-                f"@mock_aws together with @mock_mpu. See {_README_MOTO}.\n"
+                "@mock_aws together with @mock_mpu. See help(mockmpu.mock_mpu).\n"
             )
         return UnmockedCallError(
             f"mockmpu: {described} is not mocked.\n"
             f"  Served: {served_summary()}.\n"
             f"{moto}"
             f"  To let this call reach AWS, use "
-            f'mock_mpu(passthrough={{"{service}:{operation}"}}). See {_README_PASSTHROUGH}.'
+            f'mock_mpu(passthrough={{"{service}:{operation}"}}) ("{service}:*" for every '
+            f"{format_operation(service, '')}call; @pytest.mark.mpu_mock(passthrough=...) under "
+            "pytest). See help(mockmpu.mock_mpu)."
         )
 
     def assert_no_unmocked_calls(self) -> None:
@@ -376,6 +381,13 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
             handler and its 200-with-error handling too, so calls an injected fault
             (``mpu.faults.fail``) targets, and errors botocore may retry, go through the wire
             path; so do the few answers the dict path cannot give exactly.
+
+    Un-mocked calls: while the mock is active, a call of any operation it does not serve raises
+    ``UnmockedCallError`` (an ``AssertionError``, never retried) naming the call. Two remedies:
+    ``passthrough={"s3:GetObject"}`` (``"s3:*"`` for a whole service) lets those calls go on to
+    botocore's normal path, and so to AWS with the credentials and network that needs; or
+    activate moto's ``mock_aws`` together with this mock, and moto answers every call mockmpu
+    does not serve (buckets and objects included) while mockmpu keeps the multipart operations.
 
     aiobotocore's async clients (s3fs, aioboto3) are served as well, with ``mockmpu[async]``
     (README.md, "Async clients"); ``wire=False`` answers them on the wire path.

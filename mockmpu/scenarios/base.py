@@ -21,23 +21,13 @@ from mockmpu.core.state import Clock, ClockSource, GlacierUpload, MpuState, Serv
 from mockmpu.glacier.view import GlacierView
 from mockmpu.s3.view import S3View
 
-__all__ = [
-    "KINDS",
-    "PARAMETRIZED",
-    "Recipe",
-    "Scenario",
-    "Step",
-    "Truth",
-    "UploadRef",
-    "as_scenarios",
-]
+__all__ = ["KINDS", "Recipe", "Scenario", "Step", "Truth", "UploadRef", "as_scenarios"]
 
 #: The kinds of scenario: which listing a client under test walks.
 KINDS = ("s3-listing", "s3-parts", "glacier-listing", "glacier-parts")
 
-#: The attribute ``scenarios.parametrize`` sets on a test function or class (a tuple of
-#: scenarios); mockmpu's pytest plugin parametrizes ``mpu_scenario`` over it, so that nothing
-#: below the plugin imports pytest.
+#: Set by ``scenarios.parametrize`` on a test (its scenarios); the pytest plugin parametrizes
+#: ``mpu_scenario`` over it, so nothing below the plugin imports pytest.
 PARAMETRIZED = "_mockmpu_parametrized"
 
 AnyUpload = Union[Upload, GlacierUpload]
