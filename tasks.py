@@ -4,6 +4,7 @@
     python3 tasks.py demo      # the main job: python -m mockmpu demo
     python3 tasks.py test      # the test suite (pytest)
     python3 tasks.py check     # ruff, mypy --strict and the layer contract (lint-imports)
+    python3 tasks.py docs      # the documentation site (mkdocs build --strict) into ./site
     python3 tasks.py bench     # the benchmark, a few minutes (--smoke: seconds in CI)
     python3 tasks.py test-async    # the suite with aiobotocore, s3fs and aioboto3
     python3 tasks.py bench-async   # the aiobotocore benchmark row (--smoke: seconds)
@@ -54,7 +55,8 @@ def ensure_env(extras: str, env: Path = VENV) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "check", "bench", "test-async", "bench-async"}:
+    jobs = {"demo", "test", "check", "docs", "bench", "test-async", "bench-async"}
+    if not argv or argv[0] not in jobs:
         print(__doc__)
         return 2
     job, rest = argv[0], argv[1:]
@@ -66,11 +68,11 @@ def main(argv: list[str]) -> int:
         return _run(PYTHON, "-m", "pytest", *rest)
     if job == "test-async":
         # aiobotocore pins botocore to a narrow range: its own venv, with s3fs and aioboto3 at
-        # their newest releases that resolve together (pip picks them), and moto for the suite.
-        ensure_env("async-test,bench", ASYNC_VENV)
+        # their newest releases that resolve together (pip picks them), moto and the docs test.
+        ensure_env("async-test,bench,docs", ASYNC_VENV)
         return _run(ASYNC_PYTHON, "-m", "pytest", *rest)
     if job == "bench-async":
-        ensure_env("async-test,bench", ASYNC_VENV)
+        ensure_env("async-test,bench,docs", ASYNC_VENV)
         return _run(ASYNC_PYTHON, "-m", "benchmarks.run", "--aio", *rest)
     if job == "check":
         ensure_env("dev")
@@ -82,6 +84,9 @@ def main(argv: list[str]) -> int:
             # The layer contract, [tool.importlinter] in pyproject.toml (ARCHITECTURE.md).
             or _run(BIN / "lint-imports", "--no-cache")
         )
+    if job == "docs":
+        ensure_env("dev")
+        return _run(BIN / "mkdocs", "build", "--strict", *rest)
     # bench: the floor / mockmpu / moto comparison of issue 5 (benchmarks/run.py --help).
     ensure_env("bench")
     return _run(PYTHON, "-m", "benchmarks.run", *rest)

@@ -243,7 +243,7 @@ def test_the_readme_s3fs_example_runs() -> None:
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     section = readme.split("## Async clients (s3fs, aioboto3)", 1)[1]
-    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    code = section.split("```python", 1)[1].split("\n", 1)[1].split("```", 1)[0]
     exec(compile(code, "README.md#async-clients", "exec"), {"__name__": "readme"})
 
 

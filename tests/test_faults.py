@@ -645,9 +645,9 @@ def test_the_option_reaches_the_fixture_and_fresh_mocks(mpu_mock: MpuMock) -> No
     mpu_mock.faults.loops.clear()
 
 
-def test_the_readme_example_runs() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("### Faults and the loop guard", 1)[1]
+def test_the_docs_example_runs() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "faults.md").read_text()
+    section = page.split("# Faults and the loop guard", 1)[1]
     match = re.search(r"```python\n(.*?)```", section, re.S)
     assert match is not None
-    exec(compile(match.group(1), "README.md#faults-and-the-loop-guard", "exec"), {})
+    exec(compile(match.group(1), "docs/faults.md", "exec"), {})

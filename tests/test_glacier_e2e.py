@@ -305,3 +305,38 @@ def test_state_is_per_region(mpu: MpuMock) -> None:
         west.describe_vault(vaultName="v")
     west.create_vault(vaultName="v")
     assert [v.region for v in mpu.glacier.vaults()] == ["us-east-1", "us-west-2"]
+
+
+def test_content_range_with_the_total_is_accepted(mpu: MpuMock, client: Any) -> None:
+    """api-upload-part: the header "follows RFC 2616", which allows ``/<total>`` as well as ``/*``
+    (AWS's example uses ``*``; glacier upload tools send the total)."""
+    data = os.urandom(MIB + 100)
+    upload_id = client.initiate_multipart_upload(vaultName="v", partSize=str(MIB))["uploadId"]
+    for start, end in [(0, MIB), (MIB, len(data))]:
+        reply = client.upload_multipart_part(
+            vaultName="v",
+            uploadId=upload_id,
+            range=f"bytes {start}-{end - 1}/{len(data)}",
+            body=data[start:end],
+        )
+        assert reply["checksum"] == calculate_tree_hash(io.BytesIO(data[start:end]))
+    listed = client.list_parts(vaultName="v", uploadId=upload_id)["Parts"]
+    assert [p["RangeInBytes"] for p in listed] == [f"0-{MIB - 1}", f"{MIB}-{len(data) - 1}"]
+    done = client.complete_multipart_upload(
+        vaultName="v",
+        uploadId=upload_id,
+        archiveSize=str(len(data)),
+        checksum=calculate_tree_hash(io.BytesIO(data)),
+    )
+    assert done["checksum"] == calculate_tree_hash(io.BytesIO(data))
+    # a total that does not exceed the last byte is no valid range (RFC 2616 §14.16)
+    other = client.initiate_multipart_upload(vaultName="v", partSize=str(MIB))["uploadId"]
+    with pytest.raises(ClientError) as info:
+        client.upload_multipart_part(
+            vaultName="v", uploadId=other, range="bytes 0-99/99", body=b"x" * 100
+        )
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert info.value.response["Error"] == {
+        "Code": "InvalidParameterValueException",
+        "Message": "Invalid Content-Range: bytes 0-99/99",
+    }

@@ -372,7 +372,9 @@ def _upload_raw(
     ("content_range", "size", "message"),
     [
         ("bytes=0-9/*", 10, "Invalid Content-Range: bytes=0-9/*"),
-        ("bytes 0-9/100", 10, "Invalid Content-Range: bytes 0-9/100"),
+        # a total is allowed (RFC 2616, which api-upload-part cites) but must exceed the last byte
+        ("bytes 0-9/9", 10, "Invalid Content-Range: bytes 0-9/9"),
+        ("bytes 0-9/x", 10, "Invalid Content-Range: bytes 0-9/x"),
         ("0-9", 10, "Invalid Content-Range: 0-9"),
         ("bytes 9-0/*", 10, "Invalid Content-Range: bytes 9-0/*"),
         ("bytes -1-9/*", 10, "Invalid Content-Range: bytes -1-9/*"),

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from botocore.httpchecksum import CrtCrc64NvmeChecksum
 
 from mockmpu import MpuMock, mock_mpu
 
@@ -95,6 +96,9 @@ def test_whole_object_and_its_headers(mpu: MpuMock) -> None:
         "date",
         "last-modified",
         "etag",
+        # S3's default full-object CRC64NVME, sent as botocore asks (ChecksumMode=ENABLED)
+        "x-amz-checksum-crc64nvme",
+        "x-amz-checksum-type",
         "x-amz-server-side-encryption",
         "x-amz-meta-team",
         "x-amz-storage-class",
@@ -110,6 +114,10 @@ def test_whole_object_and_its_headers(mpu: MpuMock) -> None:
         T0,
     )
     assert "PartsCount" not in got
+    crc64 = CrtCrc64NvmeChecksum()
+    crc64.update(PART1 + PART2 + PART3)
+    assert (got["ChecksumCRC64NVME"], got["ChecksumType"]) == (crc64.b64digest(), "FULL_OBJECT")
+    assert got["ResponseMetadata"]["ChecksumAlgorithm"] == "crc64nvme"  # validated by botocore
     head = s3.head_object(Bucket="bkt", Key="obj")
     assert (head["ContentLength"], head["ETag"], head["AcceptRanges"]) == (
         10 * MiB + 5,

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from awscrt import checksums as crt_checksums
 
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.state import MpuState, Upload
@@ -912,7 +913,11 @@ def test_complete_validation_order() -> None:
         "PartNumber must be >= 1",
         {"ArgumentName": "PartNumber", "ArgumentValue": "0"},
     )
-    for bad in ([], [_s3.CompletedPartSpec(None, big.etag)], [_s3.CompletedPartSpec("x", "e")]):
+    # An empty part list on an upload that has parts is InvalidRequest (versitygw #964, from
+    # AWS); MalformedXML is for uploads without parts (see test_complete_with_no_parts_*).
+    e = error(lambda: _s3.complete_multipart_upload(state, "bucket", "k", uid, []))
+    assert (e.code, e.message) == ("InvalidRequest", "You must specify at least one part")
+    for bad in ([_s3.CompletedPartSpec(None, big.etag)], [_s3.CompletedPartSpec("x", "e")]):
         assert (
             error(
                 lambda bad=bad: _s3.complete_multipart_upload(state, "bucket", "k", uid, bad)
@@ -1019,12 +1024,13 @@ def test_part_checksums_on_an_upload_without_algorithm_recorded() -> None:
     # such an upload keeps no part checksums, so naming one in Complete is InvalidPart.
     state = fresh()
     upload = _s3.create_multipart_upload(state, "bucket", "k")
+    # (the CRC32C of b"abc": UploadPart now checks CRC32C values against the body)
     p = _s3.upload_part(
-        state, "bucket", "k", upload.upload_id, 1, b"abc", checksums={"CRC32C": "45fn2Q=="}
+        state, "bucket", "k", upload.upload_id, 1, b"abc", checksums={"CRC32C": "Nks/tw=="}
     )
     e = error(
         lambda: _s3.complete_multipart_upload(
-            state, "bucket", "k", upload.upload_id, [spec(1, p.etag, CRC32C="45fn2Q==")]
+            state, "bucket", "k", upload.upload_id, [spec(1, p.etag, CRC32C="Nks/tw==")]
         )
     )
     assert (e.code, e.extra["PartNumber"]) == ("InvalidPart", "1")
@@ -1310,8 +1316,8 @@ def test_mpu_object_size_recorded() -> None:
 @pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME"])
 def test_part_checksum_validation_recorded(algorithm: str) -> None:
     # Recorded: test_multipart_upload_part_checksum_exception[<algorithm>]: a value that is not a
-    # base64 digest is InvalidRequest; a wrong CRC32/SHA1/SHA256 is BadDigest (CRC32C/CRC64NVME
-    # values are checked for form only, see verify_part_checksums).
+    # base64 digest is InvalidRequest; a wrong CRC32/SHA1/SHA256 is BadDigest (recorded), and so
+    # is a wrong CRC32C/CRC64NVME (computed with awscrt, as botocore computes them).
     state = fresh()
     upload = _s3.create_multipart_upload(state, "bucket", "k")
     body = b"right body"
@@ -1329,9 +1335,6 @@ def test_part_checksum_validation_recorded(algorithm: str) -> None:
     )
     size = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}[algorithm]
     wrong = base64.b64encode(bytes(size)).decode()
-    if algorithm in ("CRC32C", "CRC64NVME"):
-        assert put(wrong).checksums == {algorithm: wrong}
-        return
     e = error(lambda: put(wrong))
     assert (e.code, e.status, e.message) == (
         "BadDigest",
@@ -1340,6 +1343,8 @@ def test_part_checksum_validation_recorded(algorithm: str) -> None:
     )
     good = {
         "CRC32": base64.b64encode(zlib.crc32(body).to_bytes(4, "big")).decode(),
+        "CRC32C": base64.b64encode(crt_checksums.crc32c(body).to_bytes(4, "big")).decode(),
+        "CRC64NVME": base64.b64encode(crt_checksums.crc64nvme(body).to_bytes(8, "big")).decode(),
         "SHA1": base64.b64encode(hashlib.sha1(body).digest()).decode(),
         "SHA256": base64.b64encode(hashlib.sha256(body).digest()).decode(),
     }[algorithm]

@@ -563,8 +563,8 @@ def test_builder_arguments_are_checked_when_called() -> None:
         scenarios.empty_upload("ebs")
 
 
-def test_the_readme_scenarios_example_runs() -> None:
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("## Scenarios", 1)[1]
+def test_the_docs_scenarios_example_runs() -> None:
+    page = (Path(__file__).resolve().parent.parent / "docs" / "scenarios.md").read_text()
+    section = page.split("# Scenarios", 1)[1]
     block = section.split("```python\n", 1)[1].split("```", 1)[0]
-    exec(compile(block, "README.md#scenarios", "exec"), {})
+    exec(compile(block, "docs/scenarios.md", "exec"), {})

@@ -70,6 +70,9 @@ class Part:
     last_modified: datetime
     checksums: dict[str, str] = field(default_factory=dict)
     body: KeptBody | None = None
+    #: base64 CRC64NVME of the part, for uploads created without a checksum algorithm: S3's
+    #: default full-object checksum of the completed object is combined from these.
+    crc64nvme: str | None = None
 
 
 @_slotted

@@ -65,6 +65,9 @@ class WireRequest:
         body: the body bytes exactly as sent (S3 UploadPart bodies may still be ``aws-chunked``).
         region: the region the request was sent to (from the transport, the signature's
             credential scope or the host; ``us-east-1`` when none says).
+        stream: for S3 UploadPart only, the body as the transport handed it when it is a
+            readable stream (``body`` is then ``b""``): the codec reads it once in blocks,
+            hashing as it goes, instead of holding the whole part in memory twice.
     """
 
     service: str
@@ -76,6 +79,7 @@ class WireRequest:
     headers: Mapping[str, str]
     body: bytes
     region: str
+    stream: Body = None
 
 
 @dataclass

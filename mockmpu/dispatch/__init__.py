@@ -175,6 +175,11 @@ def route(
                 path = "/" + labels["Bucket"] + raw_path
             name = name_operation(service, method, path, query, headers)
         return NotServed(service, name, api_params(service, name, labels, query, headers))
+    stream: Body = None
+    if body is None and (service, operation) == ("s3", "UploadPart"):
+        raw = request.body
+        if raw is not None and hasattr(raw, "read"):
+            stream, body = raw, b""  # streamed by the codec (s3.payload), never held whole
     return WireRequest(
         service=service,
         operation=operation,
@@ -185,6 +190,7 @@ def route(
         headers=headers,
         body=read_body(request.body) if body is None else body,
         region=region or _region_of(host, headers, query),
+        stream=stream,
     )
 
 
@@ -194,7 +200,9 @@ def _recorded_params(request: WireRequest) -> dict[str, Any]:
     params = api_params(
         request.service, request.operation, request.labels, request.query, request.headers
     )
-    if request.body:
+    if request.stream is not None:
+        params["Body"] = BodySummary(None, type(request.stream).__name__)
+    elif request.body:
         params["Body"] = BodySummary(len(request.body), "bytes")
     return params
 

@@ -31,7 +31,8 @@ VAULT_LIST_LIMIT_MAX = 10
 VAULT_NAME_RE = re.compile(r"[A-Za-z0-9_.\-]{1,255}")
 DIGITS_RE = re.compile(r"[0-9]+")
 HEX64_RE = re.compile(r"[0-9A-Fa-f]{64}")
-CONTENT_RANGE_RE = re.compile(r"bytes ([0-9]+)-([0-9]+)/\*")
+#: ``bytes <first>-<last>/<total or *>`` (RFC 2616 §14.16, which api-upload-part cites).
+CONTENT_RANGE_RE = re.compile(r"bytes ([0-9]+)-([0-9]+)/(\*|[0-9]+)")
 
 _INVALID = "InvalidParameterValueException"
 _MISSING = "MissingParameterValueException"

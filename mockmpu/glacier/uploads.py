@@ -118,7 +118,10 @@ def upload_multipart_part(
 ) -> PartReceipt:
     """Store one part; 204 with the computed ``x-amz-sha256-tree-hash``.
 
-    ``content_range`` is ``bytes <first>-<last>/*`` (inclusive, a space, no ``=``); its length
+    ``content_range`` is ``bytes <first>-<last>/*`` or ``bytes <first>-<last>/<total>``
+    (inclusive, a space, no ``=``): api-upload-part says the header "follows RFC 2616", whose
+    §14.16 allows both (AWS's example uses ``*``; glacier upload tools send the total, which must
+    exceed ``last``, and is not compared with the archive size); its length
     must equal ``body_size`` (Content-Length), ``first`` must be a multiple of the part size and
     the length at most the part size (a short non-last part is accepted here and fails at
     Complete). The part's number, ``first // part_size + 1``, may not exceed 10,000. ``checksum``
@@ -128,7 +131,8 @@ def upload_multipart_part(
     Errors, in this order: ResourceNotFoundException 404 (vault, then
     ``The upload ID was not found: <id>``); MissingParameterValueException 400
     ``Required parameter missing: Content-Range``; InvalidParameterValueException 400:
-    ``Invalid Content-Range: <v>`` (malformed or last < first: real AWS, glacier-rsync#3; also
+    ``Invalid Content-Range: <v>`` (malformed, last < first or total <= last: real AWS,
+    glacier-rsync#3; also
     used, inferred, for a misaligned or oversized range),
     ``Content-Range: <v> is incompatible with Content-Length: <n>`` (real AWS, aws-cli#5027),
     ``This is part number <n> for the current multipart upload. It exceeds the limit of 10000
@@ -145,7 +149,11 @@ def upload_multipart_part(
         if content_range is None:
             raise missing_parameter("Content-Range")
         match = CONTENT_RANGE_RE.fullmatch(content_range)
-        if match is None or decimal(match.group(2)) < decimal(match.group(1)):
+        if (
+            match is None
+            or decimal(match.group(2)) < decimal(match.group(1))
+            or (match.group(3) != "*" and decimal(match.group(3)) <= decimal(match.group(2)))
+        ):
             raise invalid_parameter(f"Invalid Content-Range: {content_range}")
         first, last = decimal(match.group(1)), decimal(match.group(2))
         length = last - first + 1

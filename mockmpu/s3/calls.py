@@ -16,17 +16,21 @@ from urllib.parse import urlsplit, urlunsplit
 from mockmpu.core.state import Bucket, MpuState, Part, Upload
 from mockmpu.core.wire import WireRequest
 from mockmpu.s3 import semantics as _s3
+from mockmpu.s3.limits import MAX_PART_SIZE
+from mockmpu.s3.payload import PartPayload
 from mockmpu.s3.render import (
     SSE,
 )
 from mockmpu.s3.request import (
+    announced_checksums,
     bucket_of,
     checksum_header,
     complete_parts,
+    declared_part_size,
     header_checksums,
     key_of,
     location_constraint,
-    part_body,
+    read_part_body,
 )
 
 #
@@ -76,16 +80,27 @@ def call_create_multipart_upload(state: MpuState, req: WireRequest) -> Upload:
 
 
 def call_upload_part(state: MpuState, req: WireRequest) -> Part:
-    """UploadPart: the decoded payload and the checksums sent (headers or aws-chunked trailer)."""
-    body, checksums = part_body(req)
+    """UploadPart: the payload streamed and hashed (outside the state lock), the checksums sent
+    (headers or aws-chunked trailer), ``Content-MD5`` and the declared size."""
+    bucket, upload_id = bucket_of(req), req.query.get("uploadId", "")
+    declared = declared_part_size(req)
+    if declared is not None and declared > MAX_PART_SIZE:
+        # Refused before the body is read (as a server does from the declared length); the
+        # semantics still check bucket, upload and part number first.
+        payload, checksums = PartPayload(0, b""), header_checksums(req.headers)
+    else:
+        wanted = _s3.part_algorithms(state, bucket, upload_id, announced_checksums(req))
+        payload, checksums = read_part_body(req, wanted, keep=state.keep_bodies)
     return _s3.upload_part(
         state,
-        bucket_of(req),
+        bucket,
         key_of(req),
-        req.query.get("uploadId", ""),
+        upload_id,
         req.query.get("partNumber"),
-        body,
+        payload,
         checksums=checksums,
+        content_md5=req.headers.get("content-md5"),
+        content_length=declared,
     )
 
 
@@ -104,6 +119,8 @@ def call_complete_multipart_upload(
         checksum_type=req.headers.get("x-amz-checksum-type"),
         checksums=header_checksums(req.headers),
         mpu_object_size=req.headers.get("x-amz-mp-object-size"),
+        if_none_match=req.headers.get("if-none-match"),
+        if_match=req.headers.get("if-match"),
     )
 
 

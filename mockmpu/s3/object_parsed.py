@@ -4,8 +4,8 @@ The same reads as :mod:`mockmpu.s3.object_codec`, returned as botocore's rest-xm
 them: the header members (``_parsed.s3_reply``), then, for GetObject, ``Body`` last: a
 ``botocore.response.StreamingBody`` over the bytes with the ``Content-Length`` sent, as
 botocore's endpoint wraps a streaming payload. Errors as ``_parsed.s3_error_reply`` gives them
-(HEAD: the status only); a 304, and a GetObject whose checksum botocore would validate while
-reading the body, go to the wire path. Not modelled: see :mod:`mockmpu.s3.objects`.
+(HEAD: the status only); a 304 goes to the wire path. A full-object checksum is validated while
+the body is read, as botocore does on the wire path. Not modelled: see :mod:`mockmpu.s3.objects`.
 """
 
 from __future__ import annotations
@@ -32,15 +32,39 @@ def _read(state: MpuState, req: WireRequest, model: Any, *, head: bool) -> Parse
         return s3_error_reply(state, model, error, head=head)
     if read.status == objects.NOT_MODIFIED:
         raise WireFallback  # botocore's error for a 304 is the wire path's to give
-    if not head and read.checksum is not None and "-" not in read.checksum[1]:
-        raise WireFallback  # botocore validates this checksum while reading the wire body
     headers = object_headers(read)
     reply = s3_reply(state, model, read.status, headers=headers, fingerprint=data[:64])
     if not head and read.status < 300:
-        from botocore.response import StreamingBody
-
-        reply.parsed["Body"] = StreamingBody(io.BytesIO(data), len(data))
+        body, algorithm = _body(req, read, data)
+        reply.parsed["Body"] = body
+        if algorithm is not None:  # botocore's parser notes it before RetryAttempts
+            meta = reply.parsed["ResponseMetadata"]
+            retries = meta.pop("RetryAttempts")
+            meta["ChecksumAlgorithm"] = algorithm
+            meta["RetryAttempts"] = retries
     return reply
+
+
+def _body(req: WireRequest, read: Any, data: bytes) -> tuple[Any, str | None]:
+    """``Body`` as botocore's endpoint builds it: a ``StreamingBody``, or, when the request asked
+    for checksums (``x-amz-checksum-mode: ENABLED``) and the object has a full-object one, the
+    ``StreamingChecksumBody`` that validates it while it is read (``httpchecksum.
+    handle_checksum_body``; composite ``-N`` values are not validated, as there), and the
+    algorithm it validates (``ResponseMetadata["ChecksumAlgorithm"]``)."""
+    from botocore.response import StreamingBody
+
+    raw = io.BytesIO(data)
+    checksum = read.checksum
+    enabled = req.headers.get("x-amz-checksum-mode", "").upper() == "ENABLED"
+    if enabled and checksum is not None and "-" not in checksum[1]:
+        from botocore.httpchecksum import _CHECKSUM_CLS, StreamingChecksumBody
+
+        checksum_cls = _CHECKSUM_CLS.get(checksum[0].lower())
+        if checksum_cls is None:  # botocore cannot compute it here (no awscrt): no check
+            return StreamingBody(raw, len(data)), None
+        body = StreamingChecksumBody(raw, len(data), checksum_cls(), checksum[1])
+        return body, checksum[0].lower()
+    return StreamingBody(raw, len(data)), None
 
 
 def head_object(state: MpuState, req: WireRequest, model: Any) -> ParsedReply:

@@ -2,10 +2,10 @@
 
 ``Bucket``/``Key`` are the URI labels the dispatcher read from the host and path; list
 parameters come from the real query string, so values botocore would refuse (``max-uploads=abc``
-with validation off) reach the semantics layer and get AWS's answer. Bodies: ``aws-chunked``
-framing is removed (keeping trailer checksums), and the CompleteMultipartUpload /
-CreateBucketConfiguration XML is read with xmltodict, tolerant of child order, namespaces and an
-absent body.
+with validation off) reach the semantics layer and get AWS's answer. Bodies: UploadPart's is
+streamed through ``s3.payload`` (``aws-chunked`` framing removed, trailer checksums kept), and
+the CompleteMultipartUpload / CreateBucketConfiguration XML is read with xmltodict, tolerant
+of child order, namespaces and an absent body.
 """
 
 from __future__ import annotations
@@ -15,20 +15,25 @@ from typing import Any
 
 import xmltodict
 
+from mockmpu.core.checksums import DIGEST_SIZES
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.wire import WireRequest
 from mockmpu.s3.complete_body import fast_complete_fields
+from mockmpu.s3.payload import PartPayload, read_part
 from mockmpu.s3.semantics import CompletedPartSpec
 
 __all__ = [
+    "announced_checksums",
     "bucket_of",
     "checksum_header",
     "complete_parts",
+    "declared_part_size",
     "decode_aws_chunked",
     "header_checksums",
+    "is_aws_chunked",
     "key_of",
     "location_constraint",
-    "part_body",
+    "read_part_body",
 ]
 
 _CHECKSUM_PREFIX = "x-amz-checksum-"
@@ -60,64 +65,67 @@ def header_checksums(fields: Mapping[str, str]) -> dict[str, str]:
     return out
 
 
-def _incomplete_body() -> ServiceError:
-    return ServiceError("IncompleteBody", "The request body terminated unexpectedly", 400)
-
-
 def decode_aws_chunked(body: bytes) -> tuple[bytes, dict[str, str]]:
     """Undo ``Content-Encoding: aws-chunked``; return the payload and the trailer fields.
 
     Frames are ``<hex size>[;chunk-signature=...]\\r\\n<data>\\r\\n``, ended by a zero-size
     frame, trailer lines ``name:value\\r\\n`` and an empty line (``botocore.httpchecksum.
-    AwsChunkedWrapper``). Truncated or garbled framing raises ``IncompleteBody`` 400.
+    AwsChunkedWrapper``). Truncated or garbled framing raises ``IncompleteBody`` 400. UploadPart
+    itself streams the body (:func:`read_part_body`); this reads one in memory.
     """
-    payload = bytearray()
-    trailers: dict[str, str] = {}
-    pos = 0
-    while True:
-        eol = body.find(b"\r\n", pos)
-        if eol < 0:
-            raise _incomplete_body()
-        size_text = body[pos:eol].split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise _incomplete_body() from None
-        pos = eol + 2
-        if size == 0:
-            break
-        if size < 0 or pos + size + 2 > len(body) or body[pos + size : pos + size + 2] != b"\r\n":
-            raise _incomplete_body()
-        payload += body[pos : pos + size]
-        pos += size + 2
-    while pos < len(body):
-        eol = body.find(b"\r\n", pos)
-        line = body[pos:] if eol < 0 else body[pos:eol]
-        pos = len(body) if eol < 0 else eol + 2
-        if not line:
-            break
-        name, sep, value = line.decode("utf-8", "replace").partition(":")
-        if sep:
-            trailers[name.strip().lower()] = value.strip()
-    return bytes(payload), trailers
+    payload = read_part(body, chunked=True, keep=True)
+    return payload.body or b"", payload.trailers
 
 
-def part_body(req: WireRequest) -> tuple[bytes, dict[str, str]]:
-    """Return UploadPart's decoded payload and the checksums sent (``{"CRC32": "NhCmhg=="}``).
-
-    Over https botocore sends ``aws-chunked`` with the checksum in a trailer; over http the body
-    is raw and the checksum is a header. Both are accepted.
-    """
+def is_aws_chunked(req: WireRequest) -> bool:
+    """Whether the body is ``aws-chunked`` (``Content-Encoding`` or a ``STREAMING-`` hash)."""
     encodings = [e.strip().lower() for e in req.headers.get("content-encoding", "").split(",")]
-    chunked = "aws-chunked" in encodings or req.headers.get("x-amz-content-sha256", "").startswith(
+    return "aws-chunked" in encodings or req.headers.get("x-amz-content-sha256", "").startswith(
         "STREAMING-"
     )
-    body = req.body
+
+
+def announced_checksums(req: WireRequest) -> set[str]:
+    """Algorithms whose checksum the request carries or announces (``x-amz-trailer``)."""
+    names = set(header_checksums(req.headers))
+    for trailer in req.headers.get("x-amz-trailer", "").split(","):
+        trailer = trailer.strip().lower()
+        if trailer.startswith(_CHECKSUM_PREFIX):
+            names.add(trailer[len(_CHECKSUM_PREFIX) :].upper())
+    sdk = req.headers.get("x-amz-sdk-checksum-algorithm")
+    if sdk:
+        names.add(sdk.strip().upper())
+    return names
+
+
+def declared_part_size(req: WireRequest) -> int | None:
+    """The payload size the request declares: ``x-amz-decoded-content-length`` when chunked,
+    else ``Content-Length``; ``None`` when absent or not a number."""
+    name = "x-amz-decoded-content-length" if is_aws_chunked(req) else "content-length"
+    value = req.headers.get(name, "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def read_part_body(
+    req: WireRequest, algorithms: set[str], *, keep: bool
+) -> tuple[PartPayload, dict[str, str]]:
+    """Stream UploadPart's body once: ``(payload, checksums sent)``.
+
+    The body (``req.stream`` or ``req.body``) is de-chunked when ``aws-chunked`` (over https
+    botocore sends the checksum in a trailer; over http the body is raw and the checksum a
+    header), measured, MD5-hashed and hashed with ``algorithms``; it is joined into bytes only
+    when ``keep``. A trailer checksum that was not announced is computed in a second pass.
+    """
+    source = req.stream if req.stream is not None else req.body
+    chunked = is_aws_chunked(req)
+    payload = read_part(source, chunked=chunked, algorithms=algorithms, keep=keep)
     fields = dict(req.headers)
-    if chunked:
-        body, trailers = decode_aws_chunked(body)
-        fields.update(trailers)
-    return body, header_checksums(fields)
+    fields.update(payload.trailers)
+    sent = header_checksums(fields)
+    missing = {a for a in sent if a in DIGEST_SIZES and a not in payload.computed}
+    if missing:  # not announced: read once more (the stream was put back at its start)
+        payload.computed.update(read_part(source, chunked=chunked, algorithms=missing).computed)
+    return payload, sent
 
 
 def _parse_xml(body: bytes) -> Any:

@@ -6,12 +6,8 @@ Stdlib only; used by ``_s3`` (mutations) and ``_s3_listing`` (listings).
 
 from __future__ import annotations
 
-import base64
-import functools
 import hashlib
 import re
-import zlib
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Union
@@ -34,11 +30,8 @@ __all__ = [
     "Principal",
     "RawInt",
     "check_non_negative",
-    "composite_checksum",
-    "crc32c",
     "etag_hex",
     "find_upload",
-    "full_object_checksum",
     "get_bucket",
     "invalid_argument",
     "invalid_request",
@@ -49,7 +42,6 @@ __all__ = [
     "parse_int32",
     "successor",
     "url_encode",
-    "verify_part_checksums",
 ]
 
 #: Smallest size of every part but the last in a CompleteMultipartUpload (5 MiB).
@@ -182,83 +174,6 @@ def find_upload(bucket: Bucket, key: str, upload_id: str) -> Upload:
     return upload
 
 
-# ------------------------------------------------------------------------------------ checksums
-
-
-#: Decoded sizes of the checksums S3 validates; others pass through unchecked.
-_CHECKSUM_BYTES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
-
-
-def verify_part_checksums(body: bytes, checksums: Mapping[str, str]) -> None:
-    """Check UploadPart checksums the way S3 does.
-
-    A value that is not base64 of the algorithm's digest size is ``InvalidRequest`` 400 ``Value
-    for x-amz-checksum-<alg> header is invalid.``; a CRC32, SHA1 or SHA256 that does not match
-    the body is ``BadDigest`` 400 ``The <ALG> you specified did not match the calculated
-    checksum.`` (both recorded, ``test_multipart_upload_part_checksum_exception[*]``). CRC32C and
-    CRC64NVME values are checked for form only: the stdlib has no fast implementation of them.
-    """
-    for algorithm, value in checksums.items():
-        size = _CHECKSUM_BYTES.get(algorithm)
-        if size is None:
-            continue
-        try:
-            raw = base64.b64decode(value, validate=True)
-        except ValueError:
-            raw = b""
-        if len(raw) != size:
-            raise invalid_request(
-                f"Value for x-amz-checksum-{algorithm.lower()} header is invalid."
-            )
-        if algorithm == "CRC32":
-            actual = zlib.crc32(body).to_bytes(4, "big")
-        elif algorithm in ("SHA1", "SHA256"):
-            actual = hashlib.new(algorithm.lower(), body).digest()
-        else:
-            continue
-        if actual != raw:
-            raise ServiceError(
-                "BadDigest",
-                f"The {algorithm} you specified did not match the calculated checksum.",
-                400,
-            )
-
-
-def crc32c(data: bytes) -> int:
-    """Return the CRC-32C (Castagnoli) of ``data``; used on short inputs only."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc = _CRC32C_TABLE[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    return crc ^ 0xFFFFFFFF
-
-
-def _crc32c_table() -> list[int]:
-    table = []
-    for i in range(256):
-        crc = i
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0x82F63B78 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-_CRC32C_TABLE = _crc32c_table()
-
-
-def composite_checksum(algorithm: str, values: Sequence[str]) -> str:
-    """Return a COMPOSITE object checksum: ``base64(H(concat of decoded part values))-N``."""
-    raw = b"".join(base64.b64decode(v) for v in values)
-    if algorithm == "SHA256":
-        digest = hashlib.sha256(raw).digest()
-    elif algorithm == "SHA1":
-        digest = hashlib.sha1(raw).digest()
-    elif algorithm == "CRC32":
-        digest = zlib.crc32(raw).to_bytes(4, "big")
-    else:  # CRC32C (CRC64NVME cannot be COMPOSITE)
-        digest = crc32c(raw).to_bytes(4, "big")
-    return f"{base64.b64encode(digest).decode('ascii')}-{len(values)}"
-
-
 # -------------------------------------------------------------------------------------- probes
 
 
@@ -292,63 +207,3 @@ def url_encode(value: str) -> str:
     versity/versitygw issue #2156 (``(`` -> ``%28``, ``+`` -> ``%2B``, space -> ``+``).
     """
     return "".join(_URL_TABLE[b] for b in value.encode("utf-8"))
-
-
-# Reflected polynomials of the CRCs S3 can combine into a FULL_OBJECT checksum (all three use
-# init = xorout = all ones, so zlib's crc32_combine method applies to each).
-_CRC_POLY = {
-    "CRC32": (0xEDB88320, 32),
-    "CRC32C": (0x82F63B78, 32),
-    "CRC64NVME": (0x9A6C9329AC4BC9B5, 64),
-}
-
-
-def _gf2_times(matrix: tuple[int, ...], vector: int) -> int:
-    total, i = 0, 0
-    while vector:
-        if vector & 1:
-            total ^= matrix[i]
-        vector >>= 1
-        i += 1
-    return total
-
-
-def _gf2_product(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
-    # (a . b)(v) = a(b(v)): column i of the product is a applied to column i of b.
-    return tuple(_gf2_times(a, column) for column in b)
-
-
-@functools.lru_cache(maxsize=64)
-def _zeros_operator(algorithm: str, length: int) -> tuple[int, ...]:
-    """The GF(2) matrix that advances a CRC register over ``length`` zero bytes (cached)."""
-    poly, width = _CRC_POLY[algorithm]
-    one_bit = (poly, *tuple(1 << n for n in range(width - 1)))
-    step = one_bit
-    for _ in range(3):  # one zero byte = eight zero bits
-        step = _gf2_product(step, step)
-    result = tuple(1 << n for n in range(width))  # identity
-    while length:
-        if length & 1:
-            result = _gf2_product(step, result)
-        length >>= 1
-        if length:
-            step = _gf2_product(step, step)
-    return result
-
-
-def full_object_checksum(algorithm: str, parts: Sequence[tuple[str, int]]) -> str | None:
-    """Combine per-part CRCs (base64, with each part's size) into the whole object's CRC.
-
-    This is what a FULL_OBJECT upload's CompleteMultipartUpload reports: the CRC of the
-    concatenated bytes, base64, with no ``-N`` suffix (recorded:
-    ``test_complete_multipart_parts_checksum_full_object[CRC32|CRC32C|CRC64NVME]``). Returns
-    ``None`` for algorithms that cannot be combined.
-    """
-    if algorithm not in _CRC_POLY:
-        return None
-    width = _CRC_POLY[algorithm][1]
-    crc = 0
-    for value, size in parts:
-        part_crc = int.from_bytes(base64.b64decode(value), "big")
-        crc = _gf2_times(_zeros_operator(algorithm, size), crc) ^ part_crc if size else crc
-    return base64.b64encode(crc.to_bytes(width // 8, "big")).decode("ascii")

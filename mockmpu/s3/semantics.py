@@ -49,6 +49,7 @@ from mockmpu.s3.uploads import (
     create_multipart_upload,
     create_multipart_uploads,
     import_part,
+    part_algorithms,
     upload_part,
 )
 
@@ -76,6 +77,7 @@ __all__ = [
     "list_multipart_uploads",
     "list_parts",
     "owner",
+    "part_algorithms",
     "upload_part",
     "uploads_in_order",
     "url_encode",

@@ -7,15 +7,17 @@ import). Re-exported by :mod:`mockmpu.s3.semantics`.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from mockmpu.core.bodies import store_body
-from mockmpu.core.errors import MockmpuError
+from mockmpu.core.checksums import DIGEST_SIZES, b64_checksum, decode_checksum
+from mockmpu.core.errors import MockmpuError, ServiceError
 from mockmpu.core.numbers import decimal
 from mockmpu.core.state import MpuState, Part, Upload
+from mockmpu.s3.limits import check_object_request, check_part_size, verify_part_checksums
+from mockmpu.s3.payload import PartPayload
 from mockmpu.s3.rules import (
     CHECKSUM_ALGORITHMS,
     INT_RE,
@@ -26,7 +28,6 @@ from mockmpu.s3.rules import (
     get_bucket,
     invalid_argument,
     invalid_request,
-    verify_part_checksums,
 )
 
 
@@ -51,17 +52,20 @@ def create_multipart_upload(
     ``upload_id`` replaces the generated id (imports of real listings keep AWS's ids verbatim;
     no id is drawn then); an id already in progress in the bucket raises ``MockmpuError``.
 
-    Errors: ``NoSuchBucket`` 404; ``InvalidRequest`` 400 for an unknown checksum algorithm, a
-    checksum type without an algorithm, ``COMPOSITE`` with CRC64NVME or ``FULL_OBJECT`` with
-    SHA1/SHA256 (all recorded, LocalStack ``TestS3MultipartUploadChecksum``).
+    Errors: ``NoSuchBucket`` 404; then the request limits of :func:`check_object_request`
+    (``KeyTooLongError``, ``MetadataTooLarge``, ``InvalidStorageClass``, all 400);
+    ``InvalidRequest`` 400 for an unknown checksum algorithm, a checksum type without an
+    algorithm, ``COMPOSITE`` with CRC64NVME or ``FULL_OBJECT`` with SHA1/SHA256 (all recorded,
+    LocalStack ``TestS3MultipartUploadChecksum``). Whether AWS checks the request limits before
+    the bucket is not recorded.
 
     Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html
 
-    Not modelled: SSE, ACLs, tagging, object lock, lifecycle abort dates, key length limits,
-    storage-class validation.
+    Not modelled: SSE, ACLs, tagging, object lock, lifecycle abort dates.
     """
     with state.lock:
         b = get_bucket(state, bucket)
+        check_object_request(key, storage_class, metadata)
         algorithm: str | None = None
         ctype: str | None = None
         if checksum_algorithm:
@@ -132,44 +136,86 @@ def create_multipart_uploads(
         return created
 
 
+def part_algorithms(
+    state: MpuState, bucket: str, upload_id: str, sent: Iterable[str] = ()
+) -> set[str]:
+    """The checksums UploadPart computes for a part of ``upload_id``: those ``sent`` (header or
+    announced trailer), the upload's algorithm, and CRC64NVME for uploads created without one
+    (S3's default full-object checksum). Read before hashing, so hashing needs no lock."""
+    wanted = {a.upper() for a in sent}
+    with state.lock:
+        b = state.buckets.get(bucket)
+        upload = b.uploads.get(upload_id) if b is not None else None
+        algorithm = upload.checksum_algorithm if upload is not None else None
+    wanted.add(algorithm or "CRC64NVME")
+    return wanted
+
+
 def upload_part(
     state: MpuState,
     bucket: str,
     key: str,
     upload_id: str,
     part_number: RawInt,
-    body: bytes,
+    body: bytes | PartPayload,
     *,
     checksums: Mapping[str, str] | None = None,
     md5: bytes | None = None,
+    content_md5: str | None = None,
+    content_length: RawInt = None,
 ) -> Part:
     """Store one part (models S3 UploadPart); return it. Re-uploading a number overwrites it.
 
-    ``body`` is the decoded payload (the codec has already removed ``aws-chunked`` framing).
-    ``checksums`` maps algorithm (``"CRC32"`` ...) to the base64 value sent, echoed back as is.
-    ``md5`` may carry the body's precomputed binary MD5 (trusted; used by arrange helpers).
-    The part's ETag is the quoted hex MD5 of the body; its size is ``len(body)`` bytes.
+    ``body`` is the decoded payload: bytes, or a :class:`~mockmpu.s3.payload.PartPayload` the
+    codec already streamed and hashed (outside the state lock). ``checksums`` maps algorithm
+    (``"CRC32"`` ...) to the base64 value sent (header or aws-chunked trailer), echoed back as
+    is. ``md5`` may carry the bytes' precomputed binary MD5 (trusted; used by arrange helpers).
+    ``content_md5`` is the ``Content-MD5`` header; ``content_length`` the declared decoded size
+    (``x-amz-decoded-content-length`` or ``Content-Length``), checked before the body is read.
+    The part's ETag is the quoted hex MD5 of the payload; its size is the payload's, in bytes.
+    Uploads created without a checksum algorithm also get the part's CRC64NVME (``Part.crc64nvme``),
+    from which CompleteMultipartUpload computes S3's default full-object checksum.
 
     Errors, in this order: ``NoSuchBucket`` 404; ``NoSuchUpload`` 404 (with UploadId) for an
     unknown id, a finished upload or the **wrong key** (recorded ``upload-exc``,
     ``upload-part-wrong-key-name``); ``InvalidArgument`` 400 ``Part number must be an integer
-    between 1 and 10000, inclusive`` (ArgumentName=partNumber, recorded for -1); ``InvalidRequest``
-    400 ``Checksum Type mismatch occurred, ...`` when the upload has a checksum algorithm and the
-    part carries another one (recorded); ``InvalidRequest`` 400 ``Value for x-amz-checksum-<alg>
-    header is invalid.`` and ``BadDigest`` 400 for checksums that are malformed or do not match
-    the body (see ``_s3_rules.verify_part_checksums``). Which of upload lookup and part-number
-    check comes first on AWS is not recorded; LocalStack's order is used.
+    between 1 and 10000, inclusive`` (ArgumentName=partNumber, recorded for -1);
+    ``EntityTooLarge`` 400 ``Your proposed upload exceeds the maximum allowed size`` (ProposedSize,
+    MaxSizeAllowed 5368709120) over 5 GiB (versitygw issue #2041 quotes AWS);
+    ``InvalidDigest`` 400 ``The Content-MD5 you specified was invalid.`` (with ``Content-MD5``)
+    for a Content-MD5 that is not base64 of 16 bytes; ``InvalidRequest`` 400 ``Checksum Type
+    mismatch occurred, ...`` when the upload has a checksum algorithm and the part carries
+    another one (recorded); ``InvalidRequest`` 400 ``Value for x-amz-checksum-<alg> header is
+    invalid.`` for a value that is not base64 of the digest size (recorded); ``BadDigest`` 400
+    ``The Content-MD5 you specified did not match what we received.`` with
+    ``CalculatedDigest`` (base64) and ``ExpectedDigest`` (hex of the value sent), as AWS answered
+    in versitygw issue #2034 and dandi-cli issue #1257; ``BadDigest`` 400 ``The <ALG> you
+    specified did not match the calculated checksum.`` for every algorithm (recorded for CRC32,
+    SHA1, SHA256; CRC32C and CRC64NVME are computed with awscrt as botocore does). The order of
+    upload lookup, part-number and digest checks on AWS is not recorded; LocalStack's is used.
 
     Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html
 
-    Not modelled: matching CRC32C/CRC64NVME values against the body (form only), Content-MD5
-    (BadDigest/InvalidDigest), the 5 GiB part limit, SSE-C.
+    Not modelled: SSE-C, request payer, ``x-amz-expected-bucket-owner``.
     """
+    sent = {alg.upper(): value for alg, value in (checksums or {}).items()}
+    if isinstance(body, PartPayload):
+        payload = body
+    else:
+        data = bytes(body)
+        wanted = part_algorithms(state, bucket, upload_id, sent)
+        if md5 is None:
+            payload = PartPayload.of(data, wanted, keep=state.keep_bodies)
+        else:
+            computed = {a: b64_checksum(a, data) for a in wanted if a in DIGEST_SIZES}
+            kept = data if state.keep_bodies else None
+            payload = PartPayload(len(data), md5, computed, body=kept)
     with state.lock:
         b = get_bucket(state, bucket)
         upload = find_upload(b, key, upload_id)
         number = _part_number(part_number)
-        sent = {alg.upper(): value for alg, value in (checksums or {}).items()}
+        check_part_size(content_length, payload.size)
+        expected_md5 = _content_md5(content_md5)
         if upload.checksum_algorithm is not None:
             others = [alg for alg in sent if alg != upload.checksum_algorithm]
             if others:
@@ -178,19 +224,35 @@ def upload_part(
                     f"{upload.checksum_algorithm.lower()}, actual checksum Type: "
                     f"{others[0].lower()}"
                 )
-        verify_part_checksums(body, sent)
-        digest = md5 if md5 is not None else hashlib.md5(body).digest()
+        verify_part_checksums(payload, sent, expected_md5)
         part = Part(
             part_number=number,
-            size=len(body),
-            etag=f'"{digest.hex()}"',
-            md5=digest,
+            size=payload.size,
+            etag=f'"{payload.md5.hex()}"',
+            md5=payload.md5,
             last_modified=state.clock.now(),
             checksums=sent,
-            body=store_body(state, body),
+            body=store_body(state, payload.body),
+            crc64nvme=(
+                payload.computed.get("CRC64NVME") if upload.checksum_algorithm is None else None
+            ),
         )
         upload.put_part(part)
         return part
+
+
+def _content_md5(value: str | None) -> bytes | None:
+    if value is None:
+        return None
+    raw = decode_checksum("MD5", value.strip())
+    if raw is None:
+        raise ServiceError(
+            "InvalidDigest",
+            "The Content-MD5 you specified was invalid.",
+            400,
+            {"Content-MD5": value},
+        )
+    return raw
 
 
 _MD5_HEX = re.compile(r"[0-9a-fA-F]{32}")

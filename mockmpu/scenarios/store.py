@@ -260,6 +260,7 @@ _RULES: dict[type, dict[str, _Rule | None]] = {
         "last_modified": _TIME,
         "checksums": _STR_MAP,
         "body": _OPT_B64,
+        "crc64nvme": _OPT_STR,
     },
     Upload: {
         "bucket": _STR,
