@@ -79,6 +79,10 @@ def arrange(mpu: MpuMock) -> dict[str, str]:
     mpu.s3.create_bucket("bkt")
     upload = mpu.s3.create_multipart_upload("bkt", "k")
     mpu.s3.upload_part("bkt", "k", upload.upload_id, 1, b"x" * 100)
+    # A completed object for the reads (its own bucket, so bkt's answers do not change).
+    mpu.s3.create_bucket("obj-bkt")
+    done = mpu.s3.create_multipart_upload("obj-bkt", "o", parts={1: 5 * MiB, 2: b"tail"})
+    mpu.s3.complete_multipart_upload("obj-bkt", "o", done.upload_id)
     mpu.glacier.create_vault("v")
     gupload = mpu.glacier.initiate_multipart_upload("v", part_size=MiB)
     mpu.glacier.upload_multipart_part("v", gupload.upload_id, index=0, data=b"g" * 100)
@@ -390,6 +394,58 @@ def _s3_corpus() -> list[RawRequest]:
         ),
         _s3("empty", "CompleteMultipartUpload", "POST", "/bkt/k?uploadId={upload}"),
     ]
+    for method, operation in (("GET", "GetObject"), ("HEAD", "HeadObject")):
+        out += [
+            _s3("read-ok", operation, method, "/obj-bkt/o"),
+            _s3("read-missing-key", operation, method, "/obj-bkt/nope"),
+            _s3("read-missing-bucket", operation, method, "/nope/o"),
+            _s3("read-bad-utf8-key", operation, method, f"/obj-bkt/o{BAD_UTF8}"),
+            _s3("read-part-and-range", operation, method, "/obj-bkt/o?partNumber=1",
+                headers={"range": "bytes=0-1"}),
+        ]  # fmt: skip
+        for label, number in _NUMBERS.items():
+            out.append(
+                _s3(
+                    f"read-part-number-{label}",
+                    operation,
+                    method,
+                    f"/obj-bkt/o?partNumber={number}",
+                )
+            )
+            forms = {
+                "start": f"bytes={number}-",
+                "end": f"bytes=0-{number}",
+                "suffix": f"bytes=-{number}",
+            }
+            for kind, form in forms.items():
+                # A huge range end or suffix is no error (S3 clamps it to the object): "long".
+                name = "long" if label == "huge" and kind != "start" else label
+                out.append(
+                    _s3(
+                        f"read-range-{kind}-{name}",
+                        operation,
+                        method,
+                        "/obj-bkt/o",
+                        headers={"range": form},
+                    )
+                )
+        for header in ("if-match", "if-none-match", "if-modified-since", "if-unmodified-since"):
+            # Conditions that cannot match or parse are no error either (unparsable dates are
+            # ignored, as HTTP says): "long", not "huge".
+            for label, value in (("bad-utf8", b"\xff\xfe"), ("long", HUGE), ("blank", "")):
+                out.append(
+                    _s3(
+                        f"read-{header}-{label}",
+                        operation,
+                        method,
+                        "/obj-bkt/o",
+                        headers={header: value},
+                    )
+                )
+        out.append(
+            _s3("read-checksum-mode-odd", operation, method, "/obj-bkt/o",
+                headers={"x-amz-checksum-mode": "\u00e9NABLED"})
+        )  # fmt: skip
     for label, number in _NUMBERS.items():
         out.append(
             _s3(

@@ -43,7 +43,7 @@ had not been there (S3 bodies are put back where they were):
   or a JSON value, a Glacier body member of another type than mockmpu sends): none in today's
   models, checked against the client's model on every call.
 
-Not modelled on the dict path (documented in README.md, "The dict path"): handlers on
+Not modelled on the dict path (documented in docs/usage.md, "The dict path"): handlers on
 ``before-send``, ``request-created``, ``before-sign``, ``before-parse``, ``needs-retry`` and
 ``response-received`` do not run, so botocore's retry handler, its 200-with-error handling,
 adaptive mode's rate limiter and client-side monitoring never see these calls;

@@ -206,7 +206,7 @@ class MpuMock:
         position and the clock's current instant. ``mock_mpu(state=path)`` loads it, frozen at
         that instant, and from there the same calls get byte-identical responses. Saving the
         same state twice writes the same bytes. Part bodies are included (base64) only with
-        ``keep_bodies``. The format is described in README.md, "Scenario files".
+        ``keep_bodies``. The format is described in the docs (docs/scenarios.md, "Scenario files").
 
         Raises :class:`MockmpuError` when the file cannot be written.
 
@@ -374,7 +374,7 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
             ground truth, is ``mpu.scenario`` (``mpu.scenarios`` for several).
         wire: ``True`` (default): every served call is rendered to the bytes AWS sends and
             parsed by botocore itself. ``False``: the dict path, faster for large listings
-            (README.md, "The dict path"): served calls are answered at botocore's
+            (docs/usage.md, "The dict path"): served calls are answered at botocore's
             ``before-call`` with the dict botocore's parser would have produced (the same
             values, types, ``ResponseMetadata`` and modeled exceptions, proven by a differential
             test), skipping signing, rendering and parsing. It skips botocore's retry

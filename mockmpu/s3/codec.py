@@ -9,6 +9,7 @@ A handler never raises :class:`ServiceError`: it returns the rendered ``<Error>`
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 from mockmpu.core.calls import Listed
@@ -131,20 +132,24 @@ def _checksum_fields(upload: Upload) -> dict[str, str]:
     return fields
 
 
+_UPLOAD_ID = operator.attrgetter("upload_id")
+_PART_NUMBER = operator.attrgetter("part_number")
+
+
 def listed_uploads(state: MpuState, r: _s3.ListMultipartUploadsResult) -> Listed:
     """What a ListMultipartUploads page answered, for ``mpu.calls`` (upload ids, next markers)."""
     enc: Callable[[str], str] = _s3.url_encode if r.encoding_type is not None else str
     markers = {"NextKeyMarker": enc(r.next_key_marker)}
     if not state.behaviour.omit_next_upload_id_marker:
         markers["NextUploadIdMarker"] = r.next_upload_id_marker
-    return Listed(tuple(u.upload_id for u in r.uploads), r.is_truncated, markers)
+    return Listed(tuple(map(_UPLOAD_ID, r.uploads)), r.is_truncated, markers)
 
 
 def listed_parts(state: MpuState, r: _s3.ListPartsResult) -> Listed:
     """What a ListParts page answered, for ``mpu.calls`` (part numbers, the next marker)."""
     stuck = state.behaviour.stuck_next_part_number_marker
     marker = r.part_number_marker if stuck else r.next_part_number_marker
-    items = tuple(p.part_number for p in r.parts)
+    items = tuple(map(_PART_NUMBER, r.parts))
     return Listed(items, r.is_truncated, {"NextPartNumberMarker": marker})
 
 

@@ -74,7 +74,7 @@ def _date(value: str | None) -> datetime | None:
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None  # an unparsable date is ignored, as HTTP says
     if parsed is None:  # pragma: no cover - Python 3.9 returns None for some bad input
         return None
@@ -137,17 +137,23 @@ def _span(header: str, size: int) -> tuple[int, int] | None:
     if not first and not last:
         return None
     if not first:  # suffix: the last N bytes
-        count = int(last)
+        count = _offset(last)
         if count == 0 or size == 0:
             raise _invalid_range(header, size)
         return max(0, size - count), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
+    start = _offset(first)
+    end = _offset(last) if last else size - 1
     if last and end < start:
         return None
     if start >= size:
         raise _invalid_range(header, size)
     return start, min(end, size - 1)
+
+
+def _offset(digits: str) -> int:
+    # A byte offset of any length (CPython's int() refuses over 4,300 digits): anything past
+    # 2**63 is beyond every object, which is all the comparisons need.
+    return int(digits) if len(digits) <= 19 else 2**63
 
 
 def _invalid_range(header: str, size: int) -> ServiceError:

@@ -49,7 +49,15 @@ from mockmpu.services import SERVED
 if TYPE_CHECKING:
     from mockmpu.core.wire import WireRequest, WireResponse
 
-__all__ = ["MOTO_ANSWERS", "active", "answers", "claim", "completed", "sync_bucket"]
+__all__ = [
+    "MOTO_ANSWERS",
+    "active",
+    "answers",
+    "claim",
+    "completed",
+    "pending_upload",
+    "sync_bucket",
+]
 
 #: Operations mockmpu serves alone but leaves to moto while moto is active: moto owns buckets
 #: and objects, mockmpu the multipart uploads.
