@@ -81,6 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time budget")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
+    parser.add_argument(
+        "--aio", action="store_true", help="only the aiobotocore row (python3 tasks.py bench-async)"
+    )
     args = parser.parse_args(argv)
 
     _environment()
@@ -99,6 +102,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     log: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    if args.aio:  # the aiobotocore row, in the async environment (benchmarks/_aio.py)
+        from benchmarks._aio import aio_cases
+
+        results, close = aio_cases(args.smoke, args.scale, log)
+        close()
+        head = _report.header(
+            smoke=args.smoke,
+            moto=False,
+            elapsed=time.perf_counter() - started,
+            machine=f"{platform.machine()}, {os.cpu_count()} CPUs",
+            today=date.today().isoformat(),
+        )
+        text = _report.render(head, results, [], [])
+        print(text)
+        if args.markdown is not None:
+            args.markdown.write_text(text)
+        return 0
     log(f"mockmpu benchmark ({'smoke' if args.smoke else 'full'}; moto {'on' if moto else 'off'})")
     t0 = time.perf_counter()
     bench = Bench(sizes, moto=moto)

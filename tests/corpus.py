@@ -25,6 +25,7 @@ upload ids and calls the transport; :func:`check_reply` checks one reply's AWS s
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -168,11 +169,55 @@ def via_server(mpu: MpuMock, request: RawRequest) -> Reply:
         conn.close()
 
 
+
+class _AsyncBody:
+    """A body like aiobotocore's chunked wrapper: ``read()`` is a coroutine; no ``tell``."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def read(self, size: int | None = None) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+
+_AIO: dict[str, Any] = {}
+
+
+def via_aiobotocore(mpu: MpuMock, request: RawRequest) -> Reply:
+    """The aiobotocore transport: ``before-send`` awaited on an attached aiobotocore client."""
+    import asyncio
+
+    from aiobotocore.session import get_session
+    from botocore.awsrequest import AWSPreparedRequest
+
+    loop = _AIO.get("loop")
+    if loop is None:  # one loop and one client per service, kept for the whole run
+        loop = _AIO["loop"] = asyncio.new_event_loop()
+    client = _AIO.get(request.service)
+    if client is None:
+        creator = get_session().create_client(request.service, region_name="us-east-1")
+        client = _AIO[request.service] = loop.run_until_complete(creator.__aenter__())
+    mpu.attach(client)
+    prepared = AWSPreparedRequest(
+        request.method, request.url, dict(request.headers), _AsyncBody(request.body), False
+    )
+    event = f"before-send.{request.service}.{request.operation}"
+    _, response = loop.run_until_complete(
+        client.meta.events.emit_until_response(event, request=prepared)
+    )
+    assert response is not None, f"{event} was not answered"
+    headers = {k.lower(): v for k, v in response.headers.items()}
+    return Reply(response.status_code, headers, loop.run_until_complete(response.content))
+
+
 TRANSPORTS: dict[str, Transport] = {
     "dispatch": via_dispatch,
     "botocore": via_botocore,
     "server": via_server,
 }
+if importlib.util.find_spec("aiobotocore") is not None:  # the async env (tasks.py test-async)
+    TRANSPORTS["aiobotocore"] = via_aiobotocore
 
 
 def send(transport: Transport, mpu: MpuMock, request: RawRequest, ids: Mapping[str, str]) -> Reply:

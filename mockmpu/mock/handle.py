@@ -299,9 +299,10 @@ class MpuMock:
     def attach(self, client: Any) -> Any:
         """Register mockmpu's handlers on a client, resource or session now; return it.
 
-        Not needed for botocore/boto3 clients: every client is attached on its first call while a
-        mock is active, whenever it was created. Useful for a session whose emitter you pass on
-        to code that builds clients in unusual ways. Idempotent.
+        Not needed for botocore/boto3 clients, nor aiobotocore/aioboto3 ones: every client is
+        attached on its first call while a mock is active, whenever it was created. Useful for a
+        session whose emitter you pass on to code that builds clients in unusual ways. Takes
+        aiobotocore clients and sessions too (they get the async ``before-send``). Idempotent.
         """
         from mockmpu.transports import botocore as _hook
 
@@ -388,8 +389,11 @@ def mock_mpu(func: Any = None, /, **options: Any) -> Any:
     activate moto's ``mock_aws`` together with this mock, and moto answers every call mockmpu
     does not serve (buckets and objects included) while mockmpu keeps the multipart operations.
 
+    aiobotocore's async clients (s3fs, aioboto3) are served as well, with ``mockmpu[async]``
+    (README.md, "Async clients"); ``wire=False`` answers them on the wire path.
+
     Not modelled: clients created before the hook was installed outside pytest (use
-    ``mpu.attach(client)``), aiobotocore's async clients.
+    ``mpu.attach(client)``).
     """
     if func is None:
         return MpuMock(**options)

@@ -214,6 +214,18 @@ def install() -> None:
 
         BaseClient._make_api_call = _make_api_call
         _installed = True
+    _install_aio()
+
+
+def _install_aio() -> None:
+    # aiobotocore's clients (s3fs, aioboto3) override _make_api_call with a coroutine: wrap it
+    # too, where aiobotocore is installed (importing it only then).
+    import importlib.util
+
+    if importlib.util.find_spec("aiobotocore") is not None:
+        from mockmpu.transports import aio
+
+        aio.install()
 
 
 def _emitter_of(target: Any) -> Any:
@@ -230,11 +242,18 @@ def _emitter_of(target: Any) -> Any:
     return None
 
 
+def is_aio_emitter(emitter: Any) -> bool:
+    """True for an aiobotocore emitter (it awaits handler results), also behind botocore's
+    ``EventAliaser``."""
+    inner = getattr(emitter, "_emitter", emitter)
+    return type(inner).__module__.startswith("aiobotocore.")
+
+
 def attach(target: Any) -> None:
     """Register the handlers on one existing client, resource or session (idempotent).
 
     Safe under concurrency: threads attaching the same emitter at once register each handler
-    once.
+    once. aiobotocore clients and sessions (and aioboto3's) get the aio transport's handlers.
     """
     emitter = _emitter_of(target)
     if emitter is None:
@@ -250,8 +269,21 @@ def attach(target: Any) -> None:
     with _attach_lock:
         if getattr(emitter, _ATTACHED, False):
             return
-        for event, handler in _HANDLERS:
-            emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
-        # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
-        emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
+        if is_aio_emitter(emitter):
+            from mockmpu.transports import aio
+
+            aio.attach(emitter)
+        else:
+            for event, handler in _HANDLERS:
+                emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
+            # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
+            emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
         setattr(emitter, _ATTACHED, True)
+
+
+# The names the aio transport (transports/aio.py) shares with this hook.
+operation_of = _operation
+recorded = _recorded
+capture_endpoint = _capture_endpoint
+choose_signer = _choose_signer
+ensure_attached = _ensure_attached
