@@ -169,7 +169,6 @@ def via_server(mpu: MpuMock, request: RawRequest) -> Reply:
         conn.close()
 
 
-
 class _AsyncBody:
     """A body like aiobotocore's chunked wrapper: ``read()`` is a coroutine; no ``tell``."""
 
