@@ -16,16 +16,16 @@ from mockmpu.core.calls import (
     Call,
     CallList,
     describe_call,
-    format_operation,
     parse_operation_ref,
 )
 from mockmpu.core.errors import MockmpuError, UnmockedCallError
 from mockmpu.core.state import DEFAULT_ACCOUNT_ID, Clock, ClockSource, MpuState
 from mockmpu.faults import DEFAULT_LOOP_GUARD, Faults
 from mockmpu.glacier.view import GlacierView
+from mockmpu.mock.messages import swallowed_message, unmocked_message
 from mockmpu.s3.view import S3View
 from mockmpu.scenarios.base import Scenario, as_scenarios
-from mockmpu.services import SERVED, served_summary
+from mockmpu.services import SERVED
 from mockmpu.transports import moto as _moto
 
 if TYPE_CHECKING:
@@ -150,9 +150,9 @@ class MpuMock:
         thread is active: mocks are process-wide, so two threads' mocks would answer each
         other's calls (README.md, "Reliability").
         """
-        from mockmpu.transports import botocore as _hook
+        from mockmpu.transports.install import install
 
-        _hook.install()
+        install()
         _activation.push(self)
         self._started = True
         return self
@@ -267,34 +267,14 @@ class MpuMock:
         described = describe_call(service, operation, params)
         with self._record_lock:
             self.unmocked.append(described)
-        moto = ""
-        if service == "s3":
-            moto = (
-                "  To have moto answer it (and every other call mockmpu does not serve), use "
-                "@mock_aws together with @mock_mpu. See help(mockmpu.mock_mpu).\n"
-            )
-        return UnmockedCallError(
-            f"mockmpu: {described} is not mocked.\n"
-            f"  Served: {served_summary()}.\n"
-            f"{moto}"
-            f"  To let this call reach AWS, use "
-            f'mock_mpu(passthrough={{"{service}:{operation}"}}) ("{service}:*" for every '
-            f"{format_operation(service, '')}call; @pytest.mark.mpu_mock(passthrough=...) under "
-            "pytest). See help(mockmpu.mock_mpu)."
-        )
+        return UnmockedCallError(unmocked_message(described, service, operation))
 
     def assert_no_unmocked_calls(self) -> None:
         """Raise :class:`UnmockedCallError` if any un-mocked call was refused (and swallowed)."""
         with self._record_lock:
             refused = list(self.unmocked)
-        if not refused:
-            return
-        count = len(refused)
-        noun = "call was" if count == 1 else "calls were"
-        lines = "\n".join(f"- {d}" for d in refused)
-        raise UnmockedCallError(
-            f"mockmpu: {count} un-mocked {noun} made and caught by the code under test:\n{lines}"
-        )
+        if refused:
+            raise UnmockedCallError(swallowed_message(refused))
 
     def attach(self, client: Any) -> Any:
         """Register mockmpu's handlers on a client, resource or session now; return it.
@@ -304,9 +284,9 @@ class MpuMock:
         session whose emitter you pass on to code that builds clients in unusual ways. Takes
         aiobotocore clients and sessions too (they get the async ``before-send``). Idempotent.
         """
-        from mockmpu.transports import botocore as _hook
+        from mockmpu.transports.install import attach
 
-        _hook.attach(client)
+        attach(client)
         return client
 
 

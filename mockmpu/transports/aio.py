@@ -51,7 +51,7 @@ from mockmpu.services import handler as _handler
 from mockmpu.transports import botocore as _sync
 from mockmpu.transports import moto as _moto
 
-__all__ = ["attach", "install", "read_async_body"]
+__all__ = ["install", "read_async_body", "register"]
 
 _CALLER_PARAMS = "mockmpu.caller_params"
 _ENDPOINT = "mockmpu.endpoint_host"
@@ -198,8 +198,8 @@ _HANDLERS = (
 )
 
 
-def attach(emitter: Any) -> None:
-    """Register the aio handlers on an aiobotocore emitter (idempotent: by ``unique_id``)."""
+def register(emitter: Any) -> None:
+    """Register the aio handlers on an aiobotocore emitter (by ``unique_id``)."""
     for event, handler in _HANDLERS:
         emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
 
@@ -220,7 +220,9 @@ def install() -> None:
         @functools.wraps(original)
         async def _make_api_call(self: Any, operation_name: str, api_params: Any) -> Any:
             if _activation.has_active():
-                _sync.ensure_attached(self)
+                events = self.meta.events
+                if not getattr(events, _sync.ATTACHED, False):  # the hot path reads unlocked
+                    _sync.attach_emitter(events, register)
             token = _context.set(None)
             try:
                 return await original(self, operation_name, api_params)

@@ -27,7 +27,7 @@ import inspect
 import io
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import botocore
@@ -42,7 +42,7 @@ from mockmpu.services import SERVED
 from mockmpu.services import handler as _handler
 from mockmpu.transports import moto as _moto
 
-__all__ = ["SERVED", "attach", "install", "moto_active"]
+__all__ = ["SERVED", "attach_emitter", "emitter_of", "install", "moto_active", "register"]
 
 _CALLER_PARAMS = "mockmpu.caller_params"
 _ENDPOINT = "mockmpu.endpoint_host"
@@ -180,9 +180,10 @@ _HANDLERS = (
 
 
 def _ensure_attached(client: Any) -> None:
-    # The unlocked read is the hot path; attach() re-checks under the lock.
-    if not getattr(client.meta.events, _ATTACHED, False):
-        attach(client)
+    # The unlocked read is the hot path; attach_emitter() re-checks under the lock.
+    events = client.meta.events
+    if not getattr(events, _ATTACHED, False):
+        attach_emitter(events, register)
 
 
 def install() -> None:
@@ -214,21 +215,10 @@ def install() -> None:
 
         BaseClient._make_api_call = _make_api_call
         _installed = True
-    _install_aio()
 
 
-def _install_aio() -> None:
-    # aiobotocore's clients (s3fs, aioboto3) override _make_api_call with a coroutine: wrap it
-    # too, where aiobotocore is installed (importing it only then).
-    import importlib.util
-
-    if importlib.util.find_spec("aiobotocore") is not None:
-        from mockmpu.transports import aio
-
-        aio.install()
-
-
-def _emitter_of(target: Any) -> Any:
+def emitter_of(target: Any) -> Any:
+    """The event emitter of a client, resource or session; ``MockmpuError`` for anything else."""
     meta = getattr(target, "meta", None)
     if meta is not None and hasattr(meta, "events"):  # botocore client
         return meta.events
@@ -239,7 +229,12 @@ def _emitter_of(target: Any) -> Any:
     events = getattr(target, "events", None)  # boto3.Session
     if events is not None and hasattr(events, "register_first"):
         return events
-    return None
+    from mockmpu.core.errors import MockmpuError
+
+    raise MockmpuError(
+        "attach() takes a botocore/boto3 client, a boto3 resource, a boto3.Session or a "
+        f"botocore Session (or their aiobotocore/aioboto3 versions), not {type(target).__name__}."
+    )
 
 
 def is_aio_emitter(emitter: Any) -> bool:
@@ -249,41 +244,31 @@ def is_aio_emitter(emitter: Any) -> bool:
     return type(inner).__module__.startswith("aiobotocore.")
 
 
-def attach(target: Any) -> None:
-    """Register the handlers on one existing client, resource or session (idempotent).
+def register(emitter: Any) -> None:
+    """Register this hook's handlers on a botocore emitter (by ``unique_id``)."""
+    for event, handler in _HANDLERS:
+        emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
+    # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
+    emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
 
-    Safe under concurrency: threads attaching the same emitter at once register each handler
-    once. aiobotocore clients and sessions (and aioboto3's) get the aio transport's handlers.
+
+def attach_emitter(emitter: Any, register: Callable[[Any], None]) -> None:
+    """Run ``register(emitter)`` once per emitter, also when threads attach it at once.
+
+    botocore's unique_id check (look up, append, then mark) is not atomic: two threads making a
+    client's first call at once could both append, and every call would then be answered twice.
+    One lock for all emitters keeps registration once-only (it is taken once per client).
     """
-    emitter = _emitter_of(target)
-    if emitter is None:
-        from mockmpu.core.errors import MockmpuError
-
-        raise MockmpuError(
-            "attach() takes a botocore/boto3 client, a boto3 resource, a boto3.Session or a "
-            f"botocore Session, not {type(target).__name__}."
-        )
-    # botocore's unique_id check (look up, append, then mark) is not atomic: two threads making
-    # a client's first call at once could both append, and every call would then be answered
-    # twice. One lock for all emitters keeps registration once-only (it is taken once per client).
     with _attach_lock:
         if getattr(emitter, _ATTACHED, False):
             return
-        if is_aio_emitter(emitter):
-            from mockmpu.transports import aio
-
-            aio.attach(emitter)
-        else:
-            for event, handler in _HANDLERS:
-                emitter.register_first(event, handler, unique_id=f"mockmpu.{event}")
-            # Last, so botocore's own before-call handlers (Glacier's tree hash) have run.
-            emitter.register_last("before-call", _before_call, unique_id="mockmpu.before-call")
+        register(emitter)
         setattr(emitter, _ATTACHED, True)
 
 
 # The names the aio transport (transports/aio.py) shares with this hook.
+ATTACHED = _ATTACHED
 operation_of = _operation
 recorded = _recorded
 capture_endpoint = _capture_endpoint
 choose_signer = _choose_signer
-ensure_attached = _ensure_attached
