@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
         return _run(ASYNC_PYTHON, "-m", "benchmarks.run", "--aio", *rest)
     if job == "check":
         ensure_env("dev")
-        paths = ("mockmpu", "tests", "examples", "benchmarks", "tasks.py")
+        paths = ("mockmpu", "tests", "examples", "benchmarks", "tasks.py", "mkdocs_hooks.py")
         return (
             _run(BIN / "ruff", "check", *paths)
             or _run(BIN / "ruff", "format", "--check", *paths)
