@@ -10,6 +10,7 @@ O(log n) each.
 from __future__ import annotations
 
 import bisect
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -108,6 +109,17 @@ _NO_METADATA: dict[str, str] = _NoParts()
 _NO_PART_NUMBERS: list[int] = _NoPartNumbers()
 
 
+def _shared(empty: Any) -> Any:
+    """A field defaulting to one of the shared empty containers above.
+
+    Python 3.11+ accepts it as a plain default (it hashes); older dataclasses refuse any dict or
+    list default, so there the same object comes from a factory (one call per record).
+    """
+    if sys.version_info >= (3, 11):
+        return field(default=empty)
+    return field(default_factory=lambda: empty)
+
+
 @_slotted
 @dataclass
 class Upload:
@@ -123,11 +135,11 @@ class Upload:
     checksum_type: str | None = None
     content_type: str | None = None
     #: without metadata, a shared empty mapping that refuses writes (pass a dict to have one).
-    metadata: dict[str, str] = field(default=_NO_METADATA)
+    metadata: dict[str, str] = _shared(_NO_METADATA)  # noqa: RUF009 - a field(), see _shared
     #: until the first part, both are shared empty containers that refuse writes (an upload
     #: without parts then costs no containers of its own); write parts with :meth:`put_part`.
-    parts: dict[int, Part] = field(default=_NO_PARTS)
-    part_numbers: list[int] = field(default=_NO_PART_NUMBERS)  # sorted keys of ``parts``
+    parts: dict[int, Part] = _shared(_NO_PARTS)  # noqa: RUF009 - a field(), see _shared
+    part_numbers: list[int] = _shared(_NO_PART_NUMBERS)  # noqa: RUF009 - sorted keys of parts
 
     def put_part(self, part: Part) -> None:
         """Add or overwrite a part, keeping ``part_numbers`` sorted."""
