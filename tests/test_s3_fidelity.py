@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import boto3
+import botocore
 import pytest
 from botocore.exceptions import ClientError
 from botocore.httpchecksum import (
@@ -81,6 +82,9 @@ def error_of(response: dict[str, Any]) -> tuple[int, str, str]:
 
 
 # ------------------------------------------------------------------------------------ checksums
+
+
+_BOTOCORE_VERSION = tuple(int(x) for x in botocore.__version__.split(".")[:2])
 
 
 @pytest.mark.parametrize("transport", ["trailer", "header"])
@@ -176,6 +180,12 @@ def test_a_checksum_that_does_not_match_is_bad_digest(
             **{f"Checksum{algorithm}": wrong},
         )
     else:  # corrupt the body after botocore framed it: the trailer no longer matches
+        if _BOTOCORE_VERSION < (1, 44):
+            pytest.skip(
+                "botocore < 1.44 runs this test's request-created hook twice per request (seen "
+                "on 1.36.0 and 1.40.61), the second time on the consumed body, so the request "
+                "arrives empty; the header cases cover the check there"
+            )
 
         def corrupt(request: Any, **_: Any) -> None:
             request.data = io.BytesIO(request.data.read().replace(b"body", b"bodY"))
