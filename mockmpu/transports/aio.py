@@ -172,13 +172,13 @@ async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
     if isinstance(routed, NotServed):  # a form of a served operation that is not served
         raise handle.unmocked_call(service, operation, caller_params)
     # With moto's mock_aws active too: the same bridge as for sync clients (transports/moto.py).
-    with_moto = service == "s3" and _moto.active()
-    if with_moto:
+    moto = _moto.active()
+    if moto:
         _moto.claim(request)
+    with_moto = moto and service == "s3"
+    if with_moto:
         _moto.sync_bucket(handle.state, routed)
         upload = _moto.pending_upload(handle.state, routed)
-    elif _moto.active():
-        _moto.claim(request)
     reply = serve(handle, _handler(service, operation), routed, caller_params)
     if with_moto:
         _moto.completed(handle.state, routed, reply, upload)

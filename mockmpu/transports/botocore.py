@@ -144,13 +144,13 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
         raise handle.unmocked_call(service, operation, caller_params)
     # moto's before-send handler runs after this one whatever it returns: mark the request so
     # moto leaves it alone, and keep buckets and completed objects in moto's backend.
-    with_moto = service == "s3" and _moto.active()
-    if with_moto:
+    moto = _moto.active()
+    if moto:
         _moto.claim(request)
+    with_moto = moto and service == "s3"
+    if with_moto:
         _moto.sync_bucket(handle.state, routed)
         upload = _moto.pending_upload(handle.state, routed)
-    elif _moto.active():
-        _moto.claim(request)
     reply = serve(handle, _handler(service, operation), routed, caller_params)
     if with_moto:
         _moto.completed(handle.state, routed, reply, upload)
