@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from mockmpu.core.wire import WireRequest
 from mockmpu.s3 import request as s3_request
-from mockmpu.s3.complete_body import fast_complete_fields
+from mockmpu.s3.complete_body import fast_complete_fields, plain_complete_parts
 
 _MODEL = botocore.session.get_session().get_service_model("s3")
 _OPERATION = _MODEL.operation_model("CompleteMultipartUpload")
@@ -53,11 +53,16 @@ def _request(body: bytes) -> WireRequest:
 def _slow(body: bytes, monkeypatch: pytest.MonkeyPatch) -> Any:
     with monkeypatch.context() as m:
         m.setattr(s3_request, "fast_complete_fields", lambda _: None)
+        m.setattr(s3_request, "plain_complete_parts", lambda _: None)
         return s3_request.complete_parts(_request(body))
 
 
 def _same(body: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert s3_request.complete_parts(_request(body)) == _slow(body, monkeypatch), body
+    slow = _slow(body, monkeypatch)
+    assert s3_request.complete_parts(_request(body)) == slow, body
+    with monkeypatch.context() as m:  # the general fast reader alone agrees too
+        m.setattr(s3_request, "plain_complete_parts", lambda _: None)
+        assert s3_request.complete_parts(_request(body)) == slow, body
 
 
 _checksum = st.text(alphabet="ABCDEFGHabcdefgh0123456789+/=", max_size=12)
@@ -91,6 +96,34 @@ def test_botocore_bodies_take_the_fast_path() -> None:
         "PartNumber": "1",
         "ChecksumCRC32": "AAAAAA==",
     }
+
+
+def test_the_plainest_bodies_take_the_plainest_path() -> None:
+    # boto3's parts in either key order; the same texts as the general reader.
+    for order in (("PartNumber", "ETag"), ("ETag", "PartNumber")):
+        parts = [{k: n if k == "PartNumber" else f'"{n:032x}"' for k in order} for n in (1, 2)]
+        body = _botocore_body(parts)
+        assert plain_complete_parts(body) == [
+            ("1", '"' + "0" * 31 + '1"'),
+            ("2", '"' + "0" * 31 + '2"'),
+        ]
+        fields = fast_complete_fields(body)
+        assert fields is not None
+        assert [(f["PartNumber"], f["ETag"]) for f in fields] == plain_complete_parts(body)
+    # Anything more (a checksum, whitespace, mixed orders, long numbers) is not the plainest.
+    more = [
+        _botocore_body([{"PartNumber": 1, "ETag": "e", "ChecksumCRC32": "AAAAAA=="}]),
+        f"<CompleteMultipartUpload {NS}>\n<Part><ETag>e</ETag><PartNumber>1</PartNumber></Part>"
+        "</CompleteMultipartUpload>".encode(),
+        b"<CompleteMultipartUpload><Part><ETag>e</ETag><PartNumber>1</PartNumber></Part>"
+        b"<Part><PartNumber>2</PartNumber><ETag>e</ETag></Part></CompleteMultipartUpload>",
+        b"<CompleteMultipartUpload><Part><ETag>e</ETag><PartNumber>123456</PartNumber></Part>"
+        b"</CompleteMultipartUpload>",
+        b"<CompleteMultipartUpload><Part><ETag>a b</ETag><PartNumber>1</PartNumber></Part>"
+        b"</CompleteMultipartUpload>",
+    ]
+    for body in more:
+        assert plain_complete_parts(body) is None, body
 
 
 ODD_BODIES = [
@@ -136,6 +169,14 @@ ODD_BODIES = [
     b"<!DOCTYPE x [<!ENTITY e 'v'>]><CompleteMultipartUpload><Part><ETag>&e;</ETag></Part>"
     b"</CompleteMultipartUpload>",
     b"not xml at all",
+    b"<CompleteMultipartUpload><Part><ETag>e</ETag><PartNumber>00000</PartNumber></Part>"
+    b"</CompleteMultipartUpload>",
+    b"<CompleteMultipartUpload><Part><PartNumber>+1</PartNumber><ETag>e</ETag></Part>"
+    b"</CompleteMultipartUpload>",
+    b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag></ETag></Part>"
+    b"</CompleteMultipartUpload>  ",
+    b"<CompleteMultipartUpload><Part><ETag>e</ETag><PartNumber>1</PartNumber></Part>"
+    b"</CompleteMultipartUpload><x/>",
 ]
 
 

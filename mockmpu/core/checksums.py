@@ -30,6 +30,7 @@ __all__ = [
     "Hasher",
     "b64_checksum",
     "combine_crc",
+    "crc_combiner",
     "crc_int",
     "decode_checksum",
     "new_hasher",
@@ -194,8 +195,18 @@ def combine_crc(algorithm: str, crc1: int, crc2: int, length2: int) -> int:
     awscrt's ``combine_*`` when present (awscrt 0.27 and later), else the same GF(2) method as
     zlib's ``crc32_combine`` (operators cached per length).
     """
+    return crc_combiner(algorithm)(crc1, crc2, length2)
+
+
+@functools.cache
+def crc_combiner(algorithm: str) -> Callable[[int, int, int], int]:
+    """:func:`combine_crc` for one algorithm, looked up once: ``(crc1, crc2, length2) -> crc``."""
     name = algorithm.upper()
     fn = getattr(_crt(), f"combine_{name.lower()}", None)
     if fn is not None:
-        return int(fn(crc1, crc2, length2))
-    return _gf2_times(_zeros_operator(name, length2), crc1) ^ crc2
+        return fn  # type: ignore[no-any-return]
+
+    def combine(crc1: int, crc2: int, length2: int) -> int:
+        return _gf2_times(_zeros_operator(name, length2), crc1) ^ crc2
+
+    return combine

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fast_complete_fields"]
+__all__ = ["fast_complete_fields", "plain_complete_parts"]
 
 _WS = "[ \t\n]*"
 _TEXT = "[^<>&\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*"
@@ -54,6 +54,43 @@ _REST = re.compile(
 )
 #: after validation: each ``<Part>`` and each child's name and text, in document order
 _TOKENS = re.compile("<Part>|<(" + _NAME + ")>(" + _TEXT + ")<")
+#: the plainest body (what boto3 sends for ``{"PartNumber": n, "ETag": e}`` parts): printable
+#: ASCII ETags without space, ``&``, ``<`` or ``>`` (so stripping changes nothing) and decimal
+#: part numbers, in either order, nothing else. One pattern per order: a match of the whole
+#: body validates it, ``findall`` then reads the pairs.
+_ETAG = "<ETag>([\x21-\x25\x27-\x3b\x3d\x3f-\x7e]*)</ETag>"
+_NUMBER = "<PartNumber>([0-9]{1,5})</PartNumber>"
+_PLAIN = (
+    # (pattern, index of the number, index of the ETag in each match)
+    (re.compile("<Part>" + _ETAG + _NUMBER + "</Part>"), 1, 0),
+    (re.compile("<Part>" + _NUMBER + _ETAG + "</Part>"), 0, 1),
+)
+_PLAIN_WHOLE = tuple(
+    re.compile("(?:" + pattern.pattern.replace("(", "(?:") + ")*</CompleteMultipartUpload>" + _WS)
+    for pattern, _, _ in _PLAIN
+)
+
+
+def plain_complete_parts(body: bytes) -> list[tuple[str, str]] | None:
+    """``(PartNumber, ETag)`` texts of each ``<Part>`` of the plainest body, or ``None``.
+
+    The plainest body: each ``<Part>`` holds exactly a ``PartNumber`` of one to five decimal
+    digits and an ``ETag`` of printable ASCII without space, ``&``, ``<``, ``>`` (in the same
+    order in every part), with no whitespace between elements. :func:`fast_complete_fields`
+    reads the same texts from it, a dict per part (about twice as slow).
+    """
+    try:
+        text = body.decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    opened = _OPEN.match(text)
+    if opened is None:
+        return None
+    start = opened.end()
+    for (pattern, n, e), whole in zip(_PLAIN, _PLAIN_WHOLE):
+        if whole.fullmatch(text, start) is not None:
+            return [(pair[n], pair[e]) for pair in pattern.findall(text, start)]
+    return None
 
 
 def fast_complete_fields(body: bytes) -> list[dict[str, str]] | None:

@@ -213,19 +213,26 @@ def _listed_parts(
             raise invalid_request("You must specify at least one part")
         raise malformed_xml()
     listed: list[tuple[int, str, CompletedPartSpec]] = []
+    append = listed.append
     for spec in parts:
-        if spec.part_number is None or spec.etag is None:
+        number, etag = spec.part_number, spec.etag
+        if number is None or etag is None:
             raise malformed_xml()
-        if isinstance(spec.part_number, int):
-            number = spec.part_number
-        elif INT_RE.fullmatch(spec.part_number):
-            number = decimal(spec.part_number)
-        else:
-            raise malformed_xml()
+        if not isinstance(number, int):
+            if len(number) < 6 and number.isdigit() and number.isascii():
+                number = int(number)  # the usual case, read without the pattern
+            elif INT_RE.fullmatch(number) is None:
+                raise malformed_xml()
+            else:
+                number = decimal(number)
         if number < 1:
             raise invalid_argument("PartNumber must be >= 1", "PartNumber", str(number))
-        listed.append((number, etag_hex(spec.etag), spec))
-    for (previous, _, _), (number, _, _) in zip(listed, listed[1:]):
+        # etag_hex, inlined: this loop runs once per listed part (up to 10,000).
+        append(
+            (number, etag[1:-1] if len(etag) >= 2 and etag[0] == etag[-1] == '"' else etag, spec)
+        )
+    previous = 0
+    for number, _, _ in listed:
         if number <= previous:
             raise ServiceError(
                 "InvalidPartOrder",
@@ -234,6 +241,7 @@ def _listed_parts(
                 400,
                 {"UploadId": upload_id},
             )
+        previous = number
     return listed
 
 
@@ -241,12 +249,16 @@ def _chosen_parts(upload: Upload, listed: list[tuple[int, str, CompletedPartSpec
     """Check each listed part in order (InvalidPart, then EntityTooSmall); return the parts."""
     chosen: list[Part] = []
     last = len(listed) - 1
+    uploaded = upload.parts
     for i, (number, sent_etag, spec) in enumerate(listed):
-        part = upload.parts.get(number)
+        part = uploaded.get(number)
         if (
             part is None
             or sent_etag != etag_hex(part.etag)
-            or not _checksums_match(spec.checksums, part, upload.checksum_algorithm)
+            or (
+                spec.checksums
+                and not _checksums_match(spec.checksums, part, upload.checksum_algorithm)
+            )
         ):
             raise ServiceError(
                 "InvalidPart",

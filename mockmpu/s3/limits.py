@@ -8,13 +8,14 @@ Pure functions raising :class:`~mockmpu.core.errors.ServiceError`; the hashing i
 from __future__ import annotations
 
 import base64
+import binascii
 from collections.abc import Mapping, Sequence
 
 from mockmpu.core.checksums import (
     COMBINABLE,
     DIGEST_SIZES,
     b64_checksum,
-    combine_crc,
+    crc_combiner,
     decode_checksum,
 )
 from mockmpu.core.errors import ServiceError
@@ -189,9 +190,10 @@ def full_object_checksum(algorithm: str, parts: Sequence[tuple[str, int]]) -> st
     """
     if algorithm not in COMBINABLE:
         return None
+    combine = crc_combiner(algorithm)
     crc = 0
     for value, size in parts:
-        part_crc = int.from_bytes(base64.b64decode(value), "big")
-        crc = combine_crc(algorithm, crc, part_crc, size) if size else crc
+        if size:
+            crc = combine(crc, int.from_bytes(binascii.a2b_base64(value), "big"), size)
     digest = crc.to_bytes(DIGEST_SIZES[algorithm], "big")
     return base64.b64encode(digest).decode("ascii")

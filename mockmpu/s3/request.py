@@ -11,6 +11,7 @@ of child order, namespaces and an absent body.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import xmltodict
@@ -18,7 +19,7 @@ import xmltodict
 from mockmpu.core.checksums import DIGEST_SIZES
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.wire import WireRequest
-from mockmpu.s3.complete_body import fast_complete_fields
+from mockmpu.s3.complete_body import fast_complete_fields, plain_complete_parts
 from mockmpu.s3.payload import PartPayload, read_part
 from mockmpu.s3.semantics import CompletedPartSpec
 
@@ -38,6 +39,8 @@ __all__ = [
 
 _CHECKSUM_PREFIX = "x-amz-checksum-"
 _NOT_CHECKSUMS = frozenset({"algorithm", "type", "mode"})
+#: The checksums of a ``<Part>`` that names none (shared, read-only).
+_NO_CHECKSUMS: Mapping[str, str] = MappingProxyType({})
 
 
 def bucket_of(req: WireRequest) -> str:
@@ -164,17 +167,19 @@ def complete_parts(req: WireRequest) -> tuple[list[CompletedPartSpec] | None, bo
     """
     if not req.body.strip():
         return None, False
+    plain = plain_complete_parts(req.body)
+    if plain is not None:  # the texts fast_complete_fields would give, without a dict per part
+        return [CompletedPartSpec(number, etag, _NO_CHECKSUMS) for number, etag in plain], False
     fast = fast_complete_fields(req.body)
     if fast is not None:  # texts already stripped, each name once: what _spec makes of them
         return [
             CompletedPartSpec(
-                part_number=fields.get("PartNumber"),
-                etag=fields.get("ETag"),
-                checksums={
-                    k[len("Checksum") :].upper(): v
-                    for k, v in fields.items()
-                    if k.startswith("Checksum")
-                },
+                fields.get("PartNumber"),
+                fields.get("ETag"),
+                # Most parts carry only PartNumber and ETag: no checksum to look for.
+                {k[8:].upper(): v for k, v in fields.items() if k.startswith("Checksum")}
+                if len(fields) > 2 or not ("PartNumber" in fields and "ETag" in fields)
+                else _NO_CHECKSUMS,
             )
             for fields in fast
         ], False
