@@ -5,7 +5,8 @@ AbortMultipartUpload, ListMultipartUploads, ListParts):
 
 - ListMultipartUploads lists in-progress uploads sorted by key (UTF-8 bytes), then initiation
   time; ``Prefix`` filters keys; with ``Delimiter`` the keys holding it after the prefix roll up
-  into ``CommonPrefixes``; ``MaxUploads`` bounds uploads plus prefixes per page; following
+  into ``CommonPrefixes``, and a prefix not greater than ``KeyMarker`` is left out (also when
+  the marker lies inside it); ``MaxUploads`` bounds uploads plus prefixes per page; following
   ``NextKeyMarker``/``NextUploadIdMarker`` while ``IsTruncated`` lists each upload exactly once
   (a truncated page of prefixes only has empty markers: the listing stops there, AWS-recorded,
   aws-semantics.md 1.5); a
@@ -66,6 +67,12 @@ def _model_listing(
         rest = u.key[len(prefix) :]
         if delimiter and delimiter in rest:
             common = prefix + rest[: rest.index(delimiter) + len(delimiter)]
+            # "CommonPrefixes is filtered out from results if it is not lexicographically
+            # greater than the key-marker" (API reference, Delimiter): a marker inside a
+            # prefix drops the whole prefix (LocalStack's AWS recording
+            # list-multiparts-manual-first-file).
+            if key_marker is not None and common.encode() <= key_marker.encode():
+                continue
             if common not in prefixes:
                 prefixes.append(common)
             continue
