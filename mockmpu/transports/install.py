@@ -11,6 +11,7 @@ import importlib.util
 from typing import Any
 
 from mockmpu.transports import botocore as _sync
+from mockmpu.transports import crt
 
 __all__ = ["attach", "install"]
 
@@ -20,8 +21,10 @@ def _aio_available() -> bool:
 
 
 def install() -> None:
-    """Wrap botocore's (and, if importable, aiobotocore's) ``_make_api_call`` once per process."""
+    """Wrap botocore's (and, if importable, aiobotocore's) ``_make_api_call`` once per process,
+    and keep boto3's transfers off awscrt's own HTTP client while a mock is active (``crt``)."""
     _sync.install()
+    crt.install()
     if _aio_available():
         from mockmpu.transports import aio
 
