@@ -244,6 +244,50 @@ def test_keys_sort_by_utf8_bytes() -> None:
     assert keys == ["Z", "a", "é", "\uff61", "\U0001f600"]
 
 
+def test_prefix_and_delimiter_at_the_ends_of_unicode() -> None:
+    # The index compares str keys; S3 compares UTF-8 bytes. Both orders agree, also next to the
+    # surrogate gap (U+D7FF, U+E000) and at the last code point, where the prefix bound is made.
+    state = fresh()
+    keys = ["p\ud7ffx", "p\ue000x", "p\U0010ffff", "p\U0010ffff/z", "p\U0010ffffz", "q", "p"]
+    for key in keys:
+        _s3.create_multipart_upload(state, "bucket", key)
+
+    def listed(**kw: str) -> tuple[list[str], list[str]]:
+        r = _s3.list_multipart_uploads(state, "bucket", **kw)
+        return [u.key for u in r.uploads], list(r.common_prefixes)
+
+    assert listed()[0] == sorted(keys, key=lambda k: k.encode())
+    assert listed(prefix="p\ud7ff") == (["p\ud7ffx"], [])
+    assert listed(prefix="p\U0010ffff") == (["p\U0010ffff", "p\U0010ffff/z", "p\U0010ffffz"], [])
+    assert listed(prefix="p", delimiter="\U0010ffff") == (
+        ["p", "p\ud7ffx", "p\ue000x"],
+        ["p\U0010ffff"],
+    )
+    assert listed(prefix="p\U0010ffff", delimiter="/") == (
+        ["p\U0010ffff", "p\U0010ffffz"],
+        ["p\U0010ffff/"],
+    )
+    assert listed(key_marker="p\ue000x")[0] == ["p\U0010ffff", "p\U0010ffff/z", "p\U0010ffffz", "q"]
+
+
+def test_uploads_tied_on_key_time_and_seq_list_by_id() -> None:
+    # Setting last_seq back can give two uploads of one key and time the same seq: the index
+    # then orders them by upload id instead of failing.
+    state = fresh()
+    first = _s3.create_multipart_upload(state, "bucket", "k", initiated=T0)
+    state.last_seq = 0
+    second = _s3.create_multipart_upload(state, "bucket", "k", initiated=T0)
+    assert first.seq == second.seq
+    ids = sorted([first.upload_id, second.upload_id])
+    assert [u.upload_id for u in _s3.list_multipart_uploads(state, "bucket").uploads] == ids
+    after = _s3.list_multipart_uploads(state, "bucket", key_marker="k", upload_id_marker=ids[0])
+    assert [u.upload_id for u in after.uploads] == ids[1:]
+    _s3.abort_multipart_upload(state, "bucket", "k", ids[0])
+    after = _s3.list_multipart_uploads(state, "bucket", key_marker="k", upload_id_marker=ids[0])
+    assert [u.upload_id for u in after.uploads] == ids[1:]
+    assert [u.upload_id for u in _s3.uploads_in_order(state.buckets["bucket"])] == ids[1:]
+
+
 # ------------------------------------------------------------- Prefix, Delimiter, CommonPrefixes
 
 
@@ -1367,7 +1411,9 @@ def test_bulk_creation_equals_one_by_one() -> None:
     many = _s3.create_multipart_uploads(bulk, "bkt", items)
     assert many == singles
     assert bulk.buckets["bkt"].index == one.buckets["bkt"].index
-    assert [e[0] for e in bulk.buckets["bkt"].index] == [b"a", b"a", b"b", b"b", b"c"]
+    index = bulk.buckets["bkt"].index
+    assert [e[0] for e in index] == ["a", "a", "b", "b", "c"]
+    assert [e[3] for e in index] == _s3.uploads_in_order(bulk.buckets["bkt"])
     assert bulk.next_seq() == one.next_seq()
     with pytest.raises(ServiceError, match="NoSuchBucket"):
         _s3.create_multipart_uploads(bulk, "missing", items)

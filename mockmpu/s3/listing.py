@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.state import Bucket, MpuState, Part, Upload
 from mockmpu.s3.rules import (
-    DT_MIN,
     MAX_PAGE,
     Principal,
     RawInt,
@@ -110,18 +109,17 @@ def uploads_in_order(
     """Return a bucket's in-progress uploads in listing order, optionally of one key or prefix."""
     index = bucket.index
     if key is not None:
-        kb = key.encode("utf-8")
-        lo = index.bisect_left((kb, DT_MIN, -1, ""))
-        hi = index.bisect_left((kb + b"\x00", DT_MIN, -1, ""))
+        key.encode("utf-8")  # a key S3 could not hold raises as before
+        lo = index.bisect_left((key,))
+        hi = index.bisect_left((key + "\x00",))
     elif prefix:
-        pb = prefix.encode("utf-8")
-        lo = index.bisect_left((pb, DT_MIN, -1, ""))
-        succ = successor(pb)
-        hi = len(index) if succ is None else index.bisect_left((succ, DT_MIN, -1, ""))
+        prefix.encode("utf-8")
+        lo = index.bisect_left((prefix,))
+        succ = successor(prefix)
+        hi = len(index) if succ is None else index.bisect_left((succ,))
     else:
         lo, hi = 0, len(index)
-    uploads = bucket.uploads
-    return [uploads[entry[3]] for entry in index.islice(lo, hi)]
+    return [entry[3] for entry in index.islice(lo, hi)]
 
 
 # --------------------------------------------------------------------------------------- listing
@@ -227,26 +225,27 @@ def list_multipart_uploads(
         pfx = prefix or ""
         delim = delimiter or ""
         index = b.index
-        km_b = km.encode("utf-8")
+        # Keys, markers, prefix and delimiter are compared as ``str``: code point order is the
+        # UTF-8 byte order S3 uses (see ``IndexEntry``). Encoding them still refuses what UTF-8
+        # cannot carry (lone surrogates), as comparing bytes did.
+        km.encode("utf-8")
         if km and uim:
             marker = b.uploads.get(uim) or b.retired.get(uim)
             if marker is None or marker.key != km:
                 raise invalid_argument("Invalid uploadId marker", "upload-id-marker", uim)
-            entry = (km_b, marker.initiated, marker.seq, marker.upload_id)
-            start = index.bisect_right(entry)
+            start = index.bisect_right((km, marker.initiated, marker.seq, marker))
         elif km:
-            start = index.bisect_left((km_b + b"\x00", DT_MIN, -1, ""))
+            start = index.bisect_left((km + "\x00",))
         else:
             start = 0
-        pfx_b = pfx.encode("utf-8")
+        pfx.encode("utf-8")
+        delim.encode("utf-8")
         end = len(index)
-        if pfx_b:
-            start = max(start, index.bisect_left((pfx_b, DT_MIN, -1, "")))
-            succ = successor(pfx_b)
+        if pfx:
+            start = max(start, index.bisect_left((pfx,)))
+            succ = successor(pfx)
             if succ is not None:
-                end = max(start, index.bisect_left((succ, DT_MIN, -1, "")))
-        delim_b = delim.encode("utf-8")
-        by_id = b.uploads
+                end = max(start, index.bisect_left((succ,)))
         uploads: list[Upload] = []
         prefixes: list[str] = []
         truncated = False
@@ -256,29 +255,25 @@ def list_multipart_uploads(
         entries = index.islice(start, end)
         while limit and i < end:
             entry = next(entries)
-            key_b = entry[0]
-            if delim_b:
-                cut = key_b.find(delim_b, len(pfx_b))
+            if delim:
+                entry_key = entry[0]
+                cut = entry_key.find(delim, len(pfx))
                 if cut >= 0:
-                    common = key_b[: cut + len(delim_b)]
+                    common = entry_key[: cut + len(delim)]
                     after = successor(common)
-                    nxt = (
-                        end
-                        if after is None
-                        else min(end, index.bisect_left((after, DT_MIN, -1, "")))
-                    )
-                    if not km or common > km_b:
+                    nxt = end if after is None else min(end, index.bisect_left((after,)))
+                    if not km or common > km:
                         if len(uploads) + len(prefixes) == limit:
                             truncated = True
                             break
-                        prefixes.append(common.decode("utf-8"))
+                        prefixes.append(common)
                     i = nxt
                     entries = index.islice(i, end)
                     continue
             if len(uploads) + len(prefixes) == limit:
                 truncated = True
                 break
-            uploads.append(by_id[entry[3]])
+            uploads.append(entry[3])
             i += 1
         last = uploads[-1] if uploads else None
         return ListMultipartUploadsResult(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Union
 
 from mockmpu.core.errors import ServiceError
@@ -19,7 +18,6 @@ from mockmpu.core.state import Bucket, MpuState, Upload
 __all__ = [
     "CHECKSUM_ALGORITHMS",
     "DEFAULT_REGION",
-    "DT_MIN",
     "INT_RE",
     "INVALID_PART",
     "MALFORMED_XML",
@@ -177,17 +175,22 @@ def find_upload(bucket: Bucket, key: str, upload_id: str) -> Upload:
 # -------------------------------------------------------------------------------------- probes
 
 
-#: Sorts before every initiation time: ``(key, DT_MIN, -1, "")`` precedes every index entry of
-#: ``key`` in ``Bucket.index``, so ``bisect_left`` on it finds the key's first upload.
-DT_MIN = datetime.min.replace(tzinfo=timezone.utc)
+#: The largest code point: no string starting with ``prefix`` sorts above ``prefix`` + this
+#: character, then the next one.
+_MAX_CHAR = chr(0x10FFFF)
 
 
-def successor(prefix: bytes) -> bytes | None:
-    """Return the smallest byte string above every string starting with ``prefix`` (or None)."""
-    stripped = prefix.rstrip(b"\xff")
+def successor(prefix: str) -> str | None:
+    """Return the smallest string above every string starting with ``prefix`` (or None).
+
+    ``Bucket.index`` keys are ``str`` in code point order (the UTF-8 byte order S3 lists in), so
+    ``bisect_left((key,))`` finds the first upload of ``key`` and ``bisect_left((successor(p),))``
+    the first upload past every key starting with ``p``.
+    """
+    stripped = prefix.rstrip(_MAX_CHAR)
     if not stripped:
         return None
-    return stripped[:-1] + bytes([stripped[-1] + 1])
+    return stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
 # ------------------------------------------------------------------------------------ encoding

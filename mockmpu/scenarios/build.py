@@ -30,6 +30,7 @@ __all__ = [
     "glacier_uploads",
     "mutation_glacier",
     "mutation_s3",
+    "numbered_uploads",
     "s3_parts",
     "stale_uploads",
     "uploads_on_keys",
@@ -87,6 +88,19 @@ def uploads_on_keys(
     # A fresh bucket: its listing order is the ground truth.
     uploads = _s3.uploads_in_order(state.buckets[bucket])
     return Truth("s3", bucket, uploads, now, page_size)
+
+
+def numbered_uploads(
+    state: MpuState, *, bucket: str, prefix: str, n: int, suffix: str, age: timedelta
+) -> Truth:
+    """One upload on each of ``prefix + i + suffix`` for ``i`` in ``range(n)``, zero-padded to
+    :func:`_width` digits, all initiated ``age`` ago.
+
+    The keys are made here, when the scenario is loaded, so a scenario of a million uploads
+    keeps no list of keys between loads.
+    """
+    key = f"{prefix}{{:0{_width(n)}d}}{suffix}".format
+    return uploads_on_keys(state, bucket=bucket, keys=list(map(key, range(n))), age=age)
 
 
 def colliding_layout(

@@ -44,10 +44,7 @@ def many_uploads(
         summary=f"{n} uploads on distinct keys: the default page of 1000 truncates",
         bugs=("BUG-01", "BUG-02", "BUG-03", "BUG-14"),
         recipe=functools.partial(
-            build.uploads_on_keys,
-            bucket=bucket,
-            keys=[f"uploads/{i:0{max(4, len(str(n - 1)))}d}.bin" for i in range(n)],
-            age=age,
+            build.numbered_uploads, bucket=bucket, prefix="uploads/", n=n, suffix=".bin", age=age
         ),
         params={"n": n},
         seed=seed,
