@@ -35,11 +35,11 @@ __all__ = [
 
 _C = TypeVar("_C", bound=type)
 
-#: One ``Bucket.index`` entry: ``(key, initiated, seq, upload)``. Python orders ``str`` by code
-#: point, which is the order of the UTF-8 bytes (UTF-8 keeps code point order), so the key itself
-#: sorts as S3 does without an encoded copy; ``seq`` is unique in a state, so comparisons stop
-#: there and never reach the upload.
-IndexEntry = tuple[str, datetime, int, "Upload"]
+#: One ``Bucket.index`` entry: ``(key, initiated, seq, upload_id)``. Python orders ``str`` by
+#: code point, which is the order of the UTF-8 bytes (UTF-8 keeps code point order), so the key
+#: itself sorts as S3 does, without an encoded copy per upload. The entry holds the id, not the
+#: upload: a tuple of atomic values leaves the cyclic collector's care after its first pass.
+IndexEntry = tuple[str, datetime, int, str]
 
 
 def _slotted(cls: _C) -> _C:
@@ -157,15 +157,6 @@ class Upload:
     def sorted_parts(self) -> Iterator[Part]:
         return (self.parts[n] for n in self.part_numbers)
 
-    # Only reached in ``Bucket.index`` when two entries tie on (key, initiated, seq), which only
-    # a state whose ``last_seq`` was set back can hold: those order by upload id (``other`` may
-    # be a ``RetiredUpload`` used as a marker).
-    def __lt__(self, other: Upload | RetiredUpload) -> bool:
-        return self.upload_id < other.upload_id
-
-    def __gt__(self, other: Upload | RetiredUpload) -> bool:
-        return self.upload_id > other.upload_id
-
 
 @dataclass
 class CompletedObject:
@@ -215,7 +206,7 @@ class RetiredUpload:
 class Bucket:
     """An S3 bucket with its in-progress uploads and completed objects.
 
-    ``index`` holds an :data:`IndexEntry` ``(key, initiated, seq, upload)`` for every
+    ``index`` holds an :data:`IndexEntry` ``(key, initiated, seq, upload_id)`` for every
     in-progress upload in a ``SortedList``: the ListMultipartUploads order (key UTF-8 byte order,
     which is the code point order of the ``str``, then initiation time, then creation). Adding or
     removing one upload costs O(log n) in any key order.
@@ -231,12 +222,12 @@ class Bucket:
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload
-        self.index.add((upload.key, upload.initiated, upload.seq, upload))
+        self.index.add((upload.key, upload.initiated, upload.seq, upload.upload_id))
 
     def add_uploads(self, uploads: list[Upload]) -> None:
         """Add many uploads at once (for bulk arrangement): one sort, not one insert each."""
         self.uploads.update({u.upload_id: u for u in uploads})
-        self.index.update([(u.key, u.initiated, u.seq, u) for u in uploads])
+        self.index.update([(u.key, u.initiated, u.seq, u.upload_id) for u in uploads])
 
     def remove_upload(self, upload: Upload) -> None:
         """Drop a completed or aborted upload from ``uploads`` and ``index``; keep its place."""
@@ -247,11 +238,11 @@ class Bucket:
         )
 
     def sorted_uploads(self) -> Iterator[Upload]:
-        return (entry[3] for entry in self.index)
+        return (self.uploads[entry[3]] for entry in self.index)
 
     @staticmethod
     def index_entry(upload: Upload) -> IndexEntry:
-        return (upload.key, upload.initiated, upload.seq, upload)
+        return (upload.key, upload.initiated, upload.seq, upload.upload_id)
 
 
 # ---------------------------------------------------------------------------------------- Glacier

@@ -119,7 +119,8 @@ def uploads_in_order(
         hi = len(index) if succ is None else index.bisect_left((succ,))
     else:
         lo, hi = 0, len(index)
-    return [entry[3] for entry in index.islice(lo, hi)]
+    uploads = bucket.uploads
+    return [uploads[entry[3]] for entry in index.islice(lo, hi)]
 
 
 # --------------------------------------------------------------------------------------- listing
@@ -233,7 +234,7 @@ def list_multipart_uploads(
             marker = b.uploads.get(uim) or b.retired.get(uim)
             if marker is None or marker.key != km:
                 raise invalid_argument("Invalid uploadId marker", "upload-id-marker", uim)
-            start = index.bisect_right((km, marker.initiated, marker.seq, marker))
+            start = index.bisect_right((km, marker.initiated, marker.seq, marker.upload_id))
         elif km:
             start = index.bisect_left((km + "\x00",))
         else:
@@ -246,6 +247,7 @@ def list_multipart_uploads(
             succ = successor(pfx)
             if succ is not None:
                 end = max(start, index.bisect_left((succ,)))
+        by_id = b.uploads
         uploads: list[Upload] = []
         prefixes: list[str] = []
         truncated = False
@@ -273,7 +275,7 @@ def list_multipart_uploads(
             if len(uploads) + len(prefixes) == limit:
                 truncated = True
                 break
-            uploads.append(entry[3])
+            uploads.append(by_id[entry[3]])
             i += 1
         last = uploads[-1] if uploads else None
         return ListMultipartUploadsResult(
