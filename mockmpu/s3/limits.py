@@ -82,7 +82,10 @@ def check_object_request(
             400,
             {"MaxSizeAllowed": str(MAX_KEY_BYTES), "Size": str(size)},
         )
-    meta = sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in (metadata or {}).items())
+    if not metadata:
+        meta = 0
+    else:
+        meta = sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in metadata.items())
     if meta > MAX_METADATA_BYTES:
         raise ServiceError(
             "MetadataTooLarge",

@@ -94,17 +94,18 @@ def create_multipart_upload(
                 "create each upload once."
             )
         upload = Upload(
-            bucket=bucket,
-            key=key,
-            upload_id=upload_id if upload_id is not None else state.ids.s3_upload_id(),
-            initiated=initiated if initiated is not None else state.clock.now(),
-            seq=state.next_seq(),
-            storage_class=storage_class or "STANDARD",
-            checksum_algorithm=algorithm,
-            checksum_type=ctype,
-            content_type=content_type,
-            metadata=dict(metadata or {}),
+            bucket,
+            key,
+            upload_id if upload_id is not None else state.ids.s3_upload_id(),
+            initiated if initiated is not None else state.clock.now(),
+            state.next_seq(),
+            storage_class or "STANDARD",
+            algorithm,
+            ctype,
+            content_type,
         )
+        if metadata:
+            upload.metadata = dict(metadata)
         b.add_upload(upload)
         return upload
 

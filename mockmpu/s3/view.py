@@ -90,11 +90,14 @@ class S3View:
                 "initiated= needs a timezone-aware datetime, e.g. "
                 "datetime(2024, 1, 1, tzinfo=timezone.utc)."
             )
-        self._bucket(bucket)
-        upload = self._call(
-            lambda: _s3.create_multipart_upload(self.state, bucket, key, initiated=initiated),
-            f"create an upload of {key!r}",
-        )
+        if bucket not in self.state.buckets:  # one dict probe; _bucket says what to do
+            self._bucket(bucket)
+        try:  # what _call does, without a closure per upload (bulk arranging calls this often)
+            upload = _s3.create_multipart_upload(self.state, bucket, key, initiated=initiated)
+        except ServiceError as error:
+            raise _arrange_error(error, f"create an upload of {key!r}") from error
+        if type(parts) is tuple and not parts:  # the default: no parts to arrange
+            return upload
         items: Iterable[tuple[int, bytes | int]]
         if isinstance(parts, Mapping):
             items = parts.items()
@@ -252,13 +255,17 @@ class S3View:
         try:
             return action()
         except ServiceError as error:
-            if error.code == "NoSuchBucket":
-                name = error.extra.get("BucketName", "")
-                raise MockmpuError(
-                    f"No bucket {name!r} in this mock; create it first with "
-                    f"mpu.s3.create_bucket({name!r})."
-                ) from error
-            raise MockmpuError(
-                f"Cannot {what}: S3 would answer {error.code} ({error.status}) "
-                f"{error.message!r}; change the arrangement."
-            ) from error
+            raise _arrange_error(error, what) from error
+
+
+def _arrange_error(error: ServiceError, what: str) -> MockmpuError:
+    """The ``MockmpuError`` for an S3 error met while arranging ``what``."""
+    if error.code == "NoSuchBucket":
+        name = error.extra.get("BucketName", "")
+        return MockmpuError(
+            f"No bucket {name!r} in this mock; create it first with mpu.s3.create_bucket({name!r})."
+        )
+    return MockmpuError(
+        f"Cannot {what}: S3 would answer {error.code} ({error.status}) "
+        f"{error.message!r}; change the arrangement."
+    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from itertools import islice, repeat
+from operator import le
 
 from mockmpu.core.errors import MockmpuError, ServiceError
 from mockmpu.core.state import DEFAULT_REGION, GlacierUpload, MpuState, Upload
@@ -84,10 +86,12 @@ def uploads_on_keys(
     _fresh_bucket(state, bucket)
     now = _now(state)
     initiated = now - age
-    _s3.create_multipart_uploads(state, bucket, ((key, initiated) for key in keys))
-    # A fresh bucket: its listing order is the ground truth.
-    uploads = _s3.uploads_in_order(state.buckets[bucket])
-    return Truth("s3", bucket, uploads, now, page_size)
+    created = _s3.create_multipart_uploads(state, bucket, zip(keys, repeat(initiated)))
+    # A fresh bucket: its listing order is the ground truth. Uploads of one instant list by key,
+    # then creation, so keys given in code point (= UTF-8 byte) order are already that order.
+    if all(map(le, keys, islice(keys, 1, None))):
+        return Truth("s3", bucket, created, now, page_size)
+    return Truth("s3", bucket, _s3.uploads_in_order(state.buckets[bucket]), now, page_size)
 
 
 def numbered_uploads(
