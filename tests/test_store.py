@@ -146,7 +146,7 @@ def test_saving_twice_writes_identical_readable_bytes(tmp_path: Path) -> None:
     assert upload["metadata"] == {"b": "2", "a": "1"}
     assert upload["parts"][1]["body"] == "dGFpbA=="  # base64 of b"tail"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", upload["initiated"])
-    for derived in ("part_numbers", "index", "upload_index"):
+    for derived in ("part_numbers", "index", "by_key", "upload_index"):
         assert derived not in text
 
 

@@ -4,14 +4,13 @@ Stdlib and ``sortedcontainers`` only, no AWS wire names. Re-exported by
 :mod:`mockmpu.core.state`. The records a state holds by the hundred thousand (``Upload``,
 ``Part``, ``RetiredUpload``) have ``__slots__``, which keeps a million uploads in well under a
 gigabyte. ``Bucket.index`` is a ``SortedList``, so uploads created in any key order cost
-O(log n) each.
-"""
+O(log n) each."""
 
 from __future__ import annotations
 
 import bisect
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, TypeVar
@@ -26,20 +25,15 @@ __all__ = [
     "CompletedObject",
     "GlacierPart",
     "GlacierUpload",
-    "IndexEntry",
     "Part",
     "RetiredUpload",
     "Upload",
     "Vault",
+    "order_of",
+    "position_after",
 ]
 
 _C = TypeVar("_C", bound=type)
-
-#: One ``Bucket.index`` entry: ``(key, initiated, seq, upload_id)``. Python orders ``str`` by
-#: code point, which is the order of the UTF-8 bytes (UTF-8 keeps code point order), so the key
-#: itself sorts as S3 does, without an encoded copy per upload. The entry holds the id, not the
-#: upload: a tuple of atomic values leaves the cyclic collector's care after its first pass.
-IndexEntry = tuple[str, datetime, int, str]
 
 
 def _slotted(cls: _C) -> _C:
@@ -206,10 +200,13 @@ class RetiredUpload:
 class Bucket:
     """An S3 bucket with its in-progress uploads and completed objects.
 
-    ``index`` holds an :data:`IndexEntry` ``(key, initiated, seq, upload_id)`` for every
-    in-progress upload in a ``SortedList``: the ListMultipartUploads order (key UTF-8 byte order,
-    which is the code point order of the ``str``, then initiation time, then creation). Adding or
-    removing one upload costs O(log n) in any key order.
+    The ListMultipartUploads order is key UTF-8 byte order, then initiation time, then creation.
+    ``index`` is a ``SortedList`` of the keys that have in-progress uploads: Python orders ``str``
+    by code point, which is the order of the UTF-8 bytes (UTF-8 keeps code point order), so keys
+    sort as S3 sorts them without an encoded copy. ``by_key`` maps each of those keys to its
+    upload, or to a list of its uploads in (initiated, seq, upload_id) order when it has several.
+    Adding or removing one upload costs O(log n) in any key order (plus O(m) list moves for m
+    uploads of one key).
     """
 
     name: str
@@ -217,32 +214,92 @@ class Bucket:
     created: datetime
     uploads: dict[str, Upload] = field(default_factory=dict)
     index: SortedList = field(default_factory=SortedList)
+    by_key: dict[str, Upload | list[Upload]] = field(default_factory=dict)
     objects: dict[str, CompletedObject] = field(default_factory=dict)
     retired: dict[str, RetiredUpload] = field(default_factory=dict)
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload
-        self.index.add((upload.key, upload.initiated, upload.seq, upload.upload_id))
+        self._index_add(upload)
+
+    def _index_add(self, upload: Upload) -> None:
+        key = upload.key
+        have = self.by_key.get(key)
+        if have is None:
+            self.by_key[key] = upload
+            self.index.add(key)
+        elif isinstance(have, list):
+            have.insert(position_after(have, order_of(upload)), upload)
+        else:
+            pair = [have]
+            pair.insert(position_after(pair, order_of(upload)), upload)
+            self.by_key[key] = pair
 
     def add_uploads(self, uploads: list[Upload]) -> None:
         """Add many uploads at once (for bulk arrangement): one sort, not one insert each."""
+        fresh = {u.key: u for u in uploads}
+        if len(fresh) < len(uploads) or not fresh.keys().isdisjoint(self.by_key):
+            for upload in uploads:  # keys repeat: one by one
+                self.add_upload(upload)
+            return
         self.uploads.update({u.upload_id: u for u in uploads})
-        self.index.update([(u.key, u.initiated, u.seq, u.upload_id) for u in uploads])
+        self.by_key.update(fresh)
+        self.index.update(fresh)
 
     def remove_upload(self, upload: Upload) -> None:
-        """Drop a completed or aborted upload from ``uploads`` and ``index``; keep its place."""
+        """Drop a completed or aborted upload from ``uploads`` and the index; keep its place."""
         del self.uploads[upload.upload_id]
-        self.index.remove(self.index_entry(upload))
+        key = upload.key
+        have = self.by_key[key]
+        if isinstance(have, list):
+            have.remove(upload)
+            if len(have) == 1:
+                self.by_key[key] = have[0]
+        else:
+            del self.by_key[key]
+            self.index.remove(key)
         self.retired[upload.upload_id] = RetiredUpload(
             upload.upload_id, upload.key, upload.initiated, upload.seq
         )
 
-    def sorted_uploads(self) -> Iterator[Upload]:
-        return (self.uploads[entry[3]] for entry in self.index)
+    def uploads_in(self, keys: Iterable[str]) -> list[Upload]:
+        """The uploads of ``keys`` (taken from ``index``, in its order), in listing order."""
+        by_key = self.by_key
+        out: list[Upload] = []
+        for key in keys:
+            have = by_key[key]
+            if isinstance(have, list):
+                out.extend(have)
+            else:
+                out.append(have)
+        return out
 
-    @staticmethod
-    def index_entry(upload: Upload) -> IndexEntry:
-        return (upload.key, upload.initiated, upload.seq, upload.upload_id)
+    def sorted_uploads(self) -> Iterator[Upload]:
+        return iter(self.uploads_in(self.index))
+
+    def rebuild_index(self) -> None:
+        """Make ``index`` and ``by_key`` anew from ``uploads`` (after loading a state file)."""
+        self.index = SortedList()
+        self.by_key = {}
+        for upload in self.uploads.values():
+            self._index_add(upload)
+
+
+def order_of(upload: Upload | RetiredUpload) -> tuple[datetime, int, str]:
+    """Where an upload stands among the uploads of its key: ``(initiated, seq, upload_id)``."""
+    return (upload.initiated, upload.seq, upload.upload_id)
+
+
+def position_after(group: list[Upload], order: tuple[datetime, int, str]) -> int:
+    """The index in ``group`` (uploads of one key, in order) right after ``order``."""
+    lo, hi = 0, len(group)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if order < order_of(group[mid]):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 # ---------------------------------------------------------------------------------------- Glacier

@@ -11,6 +11,7 @@ import bisect
 from dataclasses import dataclass
 
 from mockmpu.core.errors import ServiceError
+from mockmpu.core.records import order_of, position_after
 from mockmpu.core.state import Bucket, MpuState, Part, Upload
 from mockmpu.s3.rules import (
     MAX_PAGE,
@@ -110,17 +111,14 @@ def uploads_in_order(
     index = bucket.index
     if key is not None:
         key.encode("utf-8")  # a key S3 could not hold raises as before
-        lo = index.bisect_left((key,))
-        hi = index.bisect_left((key + "\x00",))
-    elif prefix:
+        return bucket.uploads_in([key] if key in bucket.by_key else [])
+    if prefix:
         prefix.encode("utf-8")
-        lo = index.bisect_left((prefix,))
+        lo = index.bisect_left(prefix)
         succ = successor(prefix)
-        hi = len(index) if succ is None else index.bisect_left((succ,))
-    else:
-        lo, hi = 0, len(index)
-    uploads = bucket.uploads
-    return [uploads[entry[3]] for entry in index.islice(lo, hi)]
+        hi = len(index) if succ is None else index.bisect_left(succ)
+        return bucket.uploads_in(index.islice(lo, hi))
+    return bucket.uploads_in(index)
 
 
 # --------------------------------------------------------------------------------------- listing
@@ -225,58 +223,65 @@ def list_multipart_uploads(
         uim = (upload_id_marker or "") if km else ""
         pfx = prefix or ""
         delim = delimiter or ""
-        index = b.index
-        # Keys, markers, prefix and delimiter are compared as ``str``: code point order is the
-        # UTF-8 byte order S3 uses (see ``IndexEntry``). Encoding them still refuses what UTF-8
-        # cannot carry (lone surrogates), as comparing bytes did.
-        km.encode("utf-8")
+        index = b.index  # the keys with uploads; see Bucket
+        by_key = b.by_key
+        km.encode("utf-8")  # what UTF-8 cannot carry raises, as when keys were compared as bytes
+        skip = 0  # uploads of the first key to pass over (those up to the upload-id marker)
         if km and uim:
             marker = b.uploads.get(uim) or b.retired.get(uim)
             if marker is None or marker.key != km:
                 raise invalid_argument("Invalid uploadId marker", "upload-id-marker", uim)
-            start = index.bisect_right((km, marker.initiated, marker.seq, marker.upload_id))
+            start = index.bisect_left(km)
+            have = by_key.get(km)
+            if have is not None:
+                group = have if isinstance(have, list) else [have]
+                skip = position_after(group, order_of(marker))
         elif km:
-            start = index.bisect_left((km + "\x00",))
+            start = index.bisect_right(km)
         else:
             start = 0
         pfx.encode("utf-8")
         delim.encode("utf-8")
         end = len(index)
         if pfx:
-            start = max(start, index.bisect_left((pfx,)))
+            first = index.bisect_left(pfx)
+            if first > start:
+                start, skip = first, 0
             succ = successor(pfx)
             if succ is not None:
-                end = max(start, index.bisect_left((succ,)))
-        by_id = b.uploads
+                end = max(start, index.bisect_left(succ))
         uploads: list[Upload] = []
         prefixes: list[str] = []
         truncated = False
         i = start
-        # Walk the index with one iterator (positional access into a SortedList is O(log n));
+        # Walk the keys with one iterator (positional access into a SortedList is O(log n));
         # a CommonPrefix restarts it after the prefix's last key.
-        entries = index.islice(start, end)
+        keys = index.islice(start, end)
         while limit and i < end:
-            entry = next(entries)
+            key = next(keys)
             if delim:
-                entry_key = entry[0]
-                cut = entry_key.find(delim, len(pfx))
+                cut = key.find(delim, len(pfx))
                 if cut >= 0:
-                    common = entry_key[: cut + len(delim)]
+                    common = key[: cut + len(delim)]
                     after = successor(common)
-                    nxt = end if after is None else min(end, index.bisect_left((after,)))
+                    nxt = end if after is None else min(end, index.bisect_left(after))
                     if not km or common > km:
                         if len(uploads) + len(prefixes) == limit:
                             truncated = True
                             break
                         prefixes.append(common)
-                    i = nxt
-                    entries = index.islice(i, end)
+                    i, skip = nxt, 0
+                    keys = index.islice(i, end)
                     continue
-            if len(uploads) + len(prefixes) == limit:
-                truncated = True
+            have = by_key[key]
+            for upload in have[skip:] if isinstance(have, list) else (have,)[skip:]:
+                if len(uploads) + len(prefixes) == limit:
+                    truncated = True
+                    break
+                uploads.append(upload)
+            if truncated:
                 break
-            uploads.append(by_id[entry[3]])
-            i += 1
+            i, skip = i + 1, 0
         last = uploads[-1] if uploads else None
         return ListMultipartUploadsResult(
             bucket=bucket,

@@ -25,8 +25,6 @@ import base64
 from dataclasses import MISSING, dataclass, fields
 from typing import Any, Callable, get_args
 
-from sortedcontainers import SortedList
-
 from mockmpu.core.errors import MockmpuError
 from mockmpu.core.state import (
     Archive,
@@ -202,6 +200,7 @@ _RULES: dict[type, dict[str, Rule | None]] = {
         "created": _TIME,
         "uploads": _keyed(Upload, "upload_id"),
         "index": _DERIVED,
+        "by_key": _DERIVED,
         "objects": _keyed(CompletedObject, "key"),
         "retired": _keyed(RetiredUpload, "upload_id"),
     },
@@ -365,7 +364,7 @@ def _rebuild(obj: Any, path: str) -> None:
         for i, done in enumerate(obj.objects.values()):
             if done.bucket != obj.name:
                 raise Invalid(f"{path}.objects[{i}].bucket", repr(obj.name), done.bucket)
-        obj.index = SortedList(Bucket.index_entry(u) for u in obj.uploads.values())
+        obj.rebuild_index()
     elif isinstance(obj, Vault):
         where = (obj.account_id, obj.region, obj.name)
         for i, g in enumerate(obj.uploads.values()):
