@@ -9,15 +9,14 @@ O(log n) each."""
 from __future__ import annotations
 
 import bisect
-import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
 
 from sortedcontainers import SortedList
 
 from mockmpu.core.bodies import KeptBody, body_bytes
+from mockmpu.core.upload import Upload, slotted
 
 __all__ = [
     "Archive",
@@ -33,25 +32,10 @@ __all__ = [
     "position_after",
 ]
 
-_C = TypeVar("_C", bound=type)
-
-
-def _slotted(cls: _C) -> _C:
-    """Give a dataclass ``__slots__`` (what ``dataclass(slots=True)`` does on Python 3.10+)."""
-    names = tuple(f.name for f in fields(cls))
-    namespace: dict[str, Any] = {
-        k: v for k, v in cls.__dict__.items() if k not in (*names, "__dict__", "__weakref__")
-    }
-    namespace["__slots__"] = names
-    slotted = type(cls)(cls.__name__, cls.__bases__, namespace)
-    slotted.__qualname__ = cls.__qualname__
-    return slotted
-
-
 # --------------------------------------------------------------------------------------------- S3
 
 
-@_slotted
+@slotted
 @dataclass
 class Part:
     """One uploaded S3 part. ``etag`` is quoted hex MD5; ``md5`` the binary digest; sizes in bytes.
@@ -71,85 +55,6 @@ class Part:
     #: base64 CRC64NVME of the part, for uploads created without a checksum algorithm: S3's
     #: default full-object checksum of the completed object is combined from these.
     crc64nvme: str | None = None
-
-
-class _Unwritable:
-    """Marks the shared empty containers of an upload without parts."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError(
-            "this upload's parts or metadata are a shared empty container: add parts with "
-            "Upload.put_part, give metadata as a new dict"
-        )
-
-
-class _NoParts(_Unwritable, dict):  # type: ignore[type-arg]
-    __slots__ = ()
-    __hash__ = object.__hash__  # type: ignore[assignment]  # a dataclass default must hash
-    __setitem__ = __delitem__ = update = setdefault = pop = popitem = clear = _Unwritable._refuse
-    __ior__ = _Unwritable._refuse
-
-
-class _NoPartNumbers(_Unwritable, list):  # type: ignore[type-arg]
-    __slots__ = ()
-    __hash__ = object.__hash__  # type: ignore[assignment]
-    __setitem__ = __delitem__ = append = insert = extend = remove = pop = clear = (
-        _Unwritable._refuse
-    )
-    sort = reverse = __iadd__ = __imul__ = _Unwritable._refuse
-
-
-_NO_PARTS: dict[int, Any] = _NoParts()
-_NO_METADATA: dict[str, str] = _NoParts()
-_NO_PART_NUMBERS: list[int] = _NoPartNumbers()
-
-
-def _shared(empty: Any) -> Any:
-    """A field defaulting to one of the shared empty containers above.
-
-    Python 3.11+ accepts it as a plain default (it hashes); older dataclasses refuse any dict or
-    list default, so there the same object comes from a factory (one call per record).
-    """
-    if sys.version_info >= (3, 11):
-        return field(default=empty)
-    return field(default_factory=lambda: empty)
-
-
-@_slotted
-@dataclass
-class Upload:
-    """An in-progress S3 multipart upload; ``seq`` is its initiation order in the whole state."""
-
-    bucket: str
-    key: str
-    upload_id: str
-    initiated: datetime
-    seq: int
-    storage_class: str = "STANDARD"
-    checksum_algorithm: str | None = None
-    checksum_type: str | None = None
-    content_type: str | None = None
-    #: without metadata, a shared empty mapping that refuses writes (pass a dict to have one).
-    metadata: dict[str, str] = _shared(_NO_METADATA)  # noqa: RUF009 - a field(), see _shared
-    #: until the first part, both are shared empty containers that refuse writes (an upload
-    #: without parts then costs no containers of its own); write parts with :meth:`put_part`.
-    parts: dict[int, Part] = _shared(_NO_PARTS)  # noqa: RUF009 - a field(), see _shared
-    part_numbers: list[int] = _shared(_NO_PART_NUMBERS)  # noqa: RUF009 - sorted keys of parts
-
-    def put_part(self, part: Part) -> None:
-        """Add or overwrite a part, keeping ``part_numbers`` sorted."""
-        if isinstance(self.parts, _Unwritable):
-            self.parts = {}
-        if isinstance(self.part_numbers, _Unwritable):
-            self.part_numbers = list(self.part_numbers)
-        if part.part_number not in self.parts:
-            bisect.insort(self.part_numbers, part.part_number)
-        self.parts[part.part_number] = part
-
-    def sorted_parts(self) -> Iterator[Part]:
-        return (self.parts[n] for n in self.part_numbers)
 
 
 @dataclass
@@ -181,7 +86,7 @@ class CompletedObject:
         return b"".join(body_bytes(p.body) or b"" for p in self.parts)
 
 
-@_slotted
+@slotted
 @dataclass
 class RetiredUpload:
     """Where a completed or aborted S3 upload stood in the listing order.
