@@ -16,7 +16,7 @@ from datetime import datetime
 from sortedcontainers import SortedList
 
 from mockmpu.core.bodies import KeptBody, body_bytes
-from mockmpu.core.upload import Upload, slotted
+from mockmpu.core.upload import Part, Upload, slotted
 
 __all__ = [
     "Archive",
@@ -33,28 +33,6 @@ __all__ = [
 ]
 
 # --------------------------------------------------------------------------------------------- S3
-
-
-@slotted
-@dataclass
-class Part:
-    """One uploaded S3 part. ``etag`` is quoted hex MD5; ``md5`` the binary digest; sizes in bytes.
-
-    ``checksums`` maps the algorithm (``"CRC32"``, ``"SHA256"`` ...) to the base64 value sent.
-    ``body`` is kept only when the state keeps bodies: the bytes, or where they were spilled to
-    disk (``core.bodies``; read either with ``body_bytes``).
-    """
-
-    part_number: int
-    size: int
-    etag: str
-    md5: bytes
-    last_modified: datetime
-    checksums: dict[str, str] = field(default_factory=dict)
-    body: KeptBody | None = None
-    #: base64 CRC64NVME of the part, for uploads created without a checksum algorithm: S3's
-    #: default full-object checksum of the completed object is combined from these.
-    crc64nvme: str | None = None
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The S3 upload record (:class:`Upload`), re-exported by :mod:`mockmpu.core.records`.
+"""The S3 upload and part records (:class:`Upload`, :class:`Part`), re-exported by
+:mod:`mockmpu.core.records`.
 
 An upload's identity (bucket, key, id, initiation time and order) has a slot of its own; what
 most uploads leave at the defaults (storage class, checksum settings, content type, metadata,
@@ -15,10 +16,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-if TYPE_CHECKING:
-    from mockmpu.core.records import Part
+from mockmpu.core.bodies import KeptBody
 
-__all__ = ["Upload"]
+__all__ = ["Part", "Upload", "slotted"]
 
 _C = TypeVar("_C", bound=type)
 
@@ -40,6 +40,28 @@ def slotted(cls: _C, folded: tuple[str, ...] = ()) -> _C:
     slotted = type(cls)(cls.__name__, cls.__bases__, namespace)
     slotted.__qualname__ = cls.__qualname__
     return slotted
+
+
+@slotted
+@dataclass
+class Part:
+    """One uploaded S3 part. ``etag`` is quoted hex MD5; ``md5`` the binary digest; sizes in bytes.
+
+    ``checksums`` maps the algorithm (``"CRC32"``, ``"SHA256"`` ...) to the base64 value sent.
+    ``body`` is kept only when the state keeps bodies: the bytes, or where they were spilled to
+    disk (``core.bodies``; read either with ``body_bytes``).
+    """
+
+    part_number: int
+    size: int
+    etag: str
+    md5: bytes
+    last_modified: datetime
+    checksums: dict[str, str] = field(default_factory=dict)
+    body: KeptBody | None = None
+    #: base64 CRC64NVME of the part, for uploads created without a checksum algorithm: S3's
+    #: default full-object checksum of the completed object is combined from these.
+    crc64nvme: str | None = None
 
 
 class _Unwritable:
