@@ -132,8 +132,13 @@ def test_a_part_equal_to_a_kept_one_shares_it_while_near_misses_are_kept_apart(
     assert len({*etags}) == 5 and etags[0] == etags[1]
 
 
-def test_background_updates_run_in_order_and_hand_back_errors() -> None:
+def test_background_updates_run_in_order_and_hand_back_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mockmpu.core import checksums
     from mockmpu.core.checksums import BackgroundUpdates
+
+    monkeypatch.setattr(checksums, "_MAX_WORKERS", 2)  # workers even on one CPU
 
     seen: list[int] = []
     with BackgroundUpdates(seen.append) as background:

@@ -7,6 +7,10 @@ while the state's in-memory budget lasts, and a :class:`SpilledBody` (an offset 
 the state's spill file) past it. So 10,000 parts of 5 MiB cost the budget plus a few hundred
 bytes per part of memory; the rest is on disk, in a file deleted when the state is dropped.
 
+Equal bodies are kept once: :meth:`BodyStore.keep` finds an earlier one by size and MD5, and
+an UploadPart still being read asks :meth:`BodyStore.candidate` (by size and first 4 KiB) for
+one to compare its blocks with as they arrive, so a repeated body is never gathered at all.
+
 Readers never care which it is: :func:`body_bytes` and :func:`body_range` read either, and a
 :class:`SpilledBody` compares equal to the ``bytes`` it holds.
 

@@ -227,7 +227,7 @@ class _Worker:
         self._done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
         # At most this many blocks wait for the worker: a fast reader does not queue a whole
         # multi-GiB part (each block keeps its buffer alive until it is hashed).
-        self._room = threading.BoundedSemaphore(4)
+        self._room = threading.BoundedSemaphore(2)
         self._error: BaseException | None = None
         threading.Thread(target=self._run, name="mockmpu-hash", daemon=True).start()
 
@@ -258,7 +258,15 @@ class _Worker:
             raise error
 
 
-_MAX_WORKERS = max(1, min(4, os.cpu_count() or 1))
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+#: Worker threads at most: none on one CPU (a hand-off would only add to the work).
+_MAX_WORKERS = min(4, _cpus()) if _cpus() > 1 else 0
 _idle: list[_Worker] = []
 _started = 0
 _pool_lock = threading.Lock()
@@ -279,10 +287,11 @@ class BackgroundUpdates:
     """Feed one hasher's ``update`` on a pooled worker thread while the caller reads on.
 
     MD5 of 5 MiB takes about 7 ms and releases the GIL, so a part's MD5 can run beside its
-    de-chunking and CRC on a second core. ``update(block)`` runs the hasher on a worker when
-    one is idle (the pool holds up to ``min(4, cpus)`` threads, started on first use and kept)
-    and inline otherwise, always in the order given; ``close()`` waits for the worker and
-    gives it back. Blocks must not change until ``close()`` returns. Use as a context manager.
+    de-chunking and CRC on a second core. After :meth:`offload`, ``update(block)`` runs the
+    hasher on a worker if one was idle (the pool holds up to ``min(4, cpus)`` threads, none on
+    one CPU, started on first use and kept) and inline otherwise, always in the order given;
+    ``close()`` waits for the worker and gives it back. Blocks must not change until ``close()``
+    returns. Use as a context manager.
     """
 
     __slots__ = ("_update", "_worker")
