@@ -166,3 +166,17 @@ def test_background_updates_run_in_order_and_hand_back_errors(
         again.offload()
         again.update(7)
     assert seen == [0, 1, 2, 7]
+
+
+def test_background_updates_stay_inline_while_another_part_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mockmpu.core import checksums
+    from mockmpu.core.checksums import BackgroundUpdates
+
+    monkeypatch.setattr(checksums, "_MAX_WORKERS", 2)
+    seen: list[int] = []
+    with BackgroundUpdates(seen.append) as first:
+        with BackgroundUpdates(seen.append) as second:
+            assert not second.offload()
+        assert first.offload()

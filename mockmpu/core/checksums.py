@@ -269,13 +269,15 @@ def _cpus() -> int:
 _MAX_WORKERS = min(4, _cpus()) if _cpus() > 1 else 0
 _idle: list[_Worker] = []
 _started = 0
+#: Open ``BackgroundUpdates`` contexts (parts being read now, in every thread).
+_active = 0
 _pool_lock = threading.Lock()
 
 
 def _reset_pool() -> None:  # pragma: no cover - runs in forked children
-    global _started, _pool_lock
+    global _started, _active, _pool_lock
     _idle.clear()
-    _started = 0
+    _started = _active = 0
     _pool_lock = threading.Lock()
 
 
@@ -288,8 +290,10 @@ class BackgroundUpdates:
 
     MD5 of 5 MiB takes about 7 ms and releases the GIL, so a part's MD5 can run beside its
     de-chunking and CRC on a second core. After :meth:`offload`, ``update(block)`` runs the
-    hasher on a worker if one was idle (the pool holds up to ``min(4, cpus)`` threads, none on
-    one CPU, started on first use and kept) and inline otherwise, always in the order given;
+    hasher on a worker if one was idle and no other ``BackgroundUpdates`` is open in any thread
+    (concurrent readers already keep the cores busy; the pool holds up to ``min(4, cpus)``
+    threads, none on one CPU, started on first use and kept), and inline otherwise, always in
+    the order given;
     ``close()`` waits for the worker and gives it back. Blocks must not change until ``close()``
     returns. Use as a context manager.
     """
@@ -301,9 +305,15 @@ class BackgroundUpdates:
         self._worker: _Worker | None = None
 
     def __enter__(self) -> BackgroundUpdates:
+        global _active
+        with _pool_lock:
+            _active += 1
         return self
 
     def __exit__(self, *exc: object) -> None:
+        global _active
+        with _pool_lock:
+            _active -= 1
         self.close()
 
     def offload(self) -> bool:
@@ -312,6 +322,10 @@ class BackgroundUpdates:
         if self._worker is not None:
             return True
         with _pool_lock:
+            if _active > 1:
+                # Other parts are being read at the same time: the cores are busy already,
+                # and a hand-off would only keep blocks alive for longer.
+                return False
             if _idle:
                 self._worker = _idle.pop()
             elif _started < _MAX_WORKERS:
