@@ -244,6 +244,7 @@ class _Worker:
             except BaseException as exc:
                 self._error = exc
             finally:
+                update = data = None  # an idle worker holds no block
                 self._room.release()
 
     def put(self, update: Callable[[Any], Any], data: Any) -> None:
