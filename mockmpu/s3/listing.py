@@ -34,6 +34,19 @@ __all__ = [
     "uploads_in_order",
 ]
 
+#: The account's principal per account id: ``owner()`` hashes the id on every call.
+_OWNERS: dict[str, Principal] = {}
+
+
+def _owner(state: MpuState) -> Principal:
+    principal = _OWNERS.get(state.account_id)
+    if principal is None:
+        if len(_OWNERS) >= 256:  # many accounts (a fuzzing test): start again
+            _OWNERS.clear()
+        principal = _OWNERS[state.account_id] = owner(state)
+    return principal
+
+
 # ----------------------------------------------------------------------------------------- parts
 
 
@@ -100,7 +113,7 @@ def list_parts(
             max_parts=limit,
             is_truncated=limit > 0 and start + limit < len(numbers),
             parts=parts,
-            owner=owner(state),
+            owner=_owner(state),
         )
 
 
@@ -294,5 +307,5 @@ def list_multipart_uploads(
             is_truncated=truncated,
             uploads=tuple(uploads),
             common_prefixes=tuple(prefixes),
-            owner=owner(state),
+            owner=_owner(state),
         )
