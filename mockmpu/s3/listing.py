@@ -263,14 +263,18 @@ def list_multipart_uploads(
         uploads: list[Upload] = []
         prefixes: list[str] = []
         truncated = False
-        i = start
-        # Walk the index with one iterator (positional access into a SortedList is O(log n));
-        # a CommonPrefix restarts it after the prefix's last key.
-        entries = index.islice(start, end)
-        while limit and i < end:
-            entry = next(entries)
-            key_b = entry[0]
-            if delim_b:
+        if not delim_b:  # no CommonPrefixes: the page is the next ``limit`` entries
+            stop = min(end, start + limit)
+            uploads = [by_id[entry[3]] for entry in index.islice(start, stop)]
+            truncated = limit > 0 and stop < end
+        else:
+            i = start
+            # Walk the index with one iterator (positional access into a SortedList is
+            # O(log n)); a CommonPrefix restarts it after the prefix's last key.
+            entries = index.islice(start, end)
+            while limit and i < end:
+                entry = next(entries)
+                key_b = entry[0]
                 cut = key_b.find(delim_b, len(pfx_b))
                 if cut >= 0:
                     common = key_b[: cut + len(delim_b)]
@@ -288,11 +292,11 @@ def list_multipart_uploads(
                     i = nxt
                     entries = index.islice(i, end)
                     continue
-            if len(uploads) + len(prefixes) == limit:
-                truncated = True
-                break
-            uploads.append(by_id[entry[3]])
-            i += 1
+                if len(uploads) + len(prefixes) == limit:
+                    truncated = True
+                    break
+                uploads.append(by_id[entry[3]])
+                i += 1
         last = uploads[-1] if uploads else None
         return ListMultipartUploadsResult(
             bucket=bucket,
