@@ -50,7 +50,12 @@ def _owner(state: MpuState) -> Principal:
 # ----------------------------------------------------------------------------------------- parts
 
 
-@dataclass(frozen=True)
+#: Fills a frozen instance's ``__dict__`` in one step (a frozen dataclass's generated
+#: ``__init__`` makes one ``object.__setattr__`` call per field: twice the cost, every page).
+_set_dict = object.__setattr__
+
+
+@dataclass(frozen=True, init=False)
 class ListPartsResult:
     """One ListParts page. ``next_part_number_marker`` is 0 when the page holds no part."""
 
@@ -62,6 +67,32 @@ class ListPartsResult:
     is_truncated: bool
     parts: tuple[Part, ...]
     owner: Principal
+
+    def __init__(
+        self,
+        bucket: str,
+        upload: Upload,
+        part_number_marker: int,
+        next_part_number_marker: int,
+        max_parts: int,
+        is_truncated: bool,
+        parts: tuple[Part, ...],
+        owner: Principal,
+    ) -> None:
+        _set_dict(
+            self,
+            "__dict__",
+            {
+                "bucket": bucket,
+                "upload": upload,
+                "part_number_marker": part_number_marker,
+                "next_part_number_marker": next_part_number_marker,
+                "max_parts": max_parts,
+                "is_truncated": is_truncated,
+                "parts": parts,
+                "owner": owner,
+            },
+        )
 
 
 def list_parts(
@@ -140,7 +171,7 @@ def uploads_in_order(
 # --------------------------------------------------------------------------------------- listing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ListMultipartUploadsResult:
     """One ListMultipartUploads page, with raw (unencoded) keys.
 
@@ -163,6 +194,42 @@ class ListMultipartUploadsResult:
     uploads: tuple[Upload, ...]
     common_prefixes: tuple[str, ...]
     owner: Principal
+
+    def __init__(
+        self,
+        bucket: str,
+        key_marker: str,
+        upload_id_marker: str,
+        next_key_marker: str,
+        next_upload_id_marker: str,
+        delimiter: str,
+        prefix: str,
+        max_uploads: int,
+        encoding_type: str | None,
+        is_truncated: bool,
+        uploads: tuple[Upload, ...],
+        common_prefixes: tuple[str, ...],
+        owner: Principal,
+    ) -> None:
+        _set_dict(
+            self,
+            "__dict__",
+            {
+                "bucket": bucket,
+                "key_marker": key_marker,
+                "upload_id_marker": upload_id_marker,
+                "next_key_marker": next_key_marker,
+                "next_upload_id_marker": next_upload_id_marker,
+                "delimiter": delimiter,
+                "prefix": prefix,
+                "max_uploads": max_uploads,
+                "encoding_type": encoding_type,
+                "is_truncated": is_truncated,
+                "uploads": uploads,
+                "common_prefixes": common_prefixes,
+                "owner": owner,
+            },
+        )
 
 
 def list_multipart_uploads(
