@@ -61,9 +61,15 @@ def _operation(event_name: str) -> tuple[str, str]:
     return service, operation
 
 
+#: Parameter types recorded as they are (checked first: most parameters are strings).
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _recorded(value: Any) -> Any:
     # Request bodies are summarised, not kept: mpu.calls would otherwise hold every part's bytes
     # (10,000 parts of 5 MiB = 49 GiB).
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return BodySummary(len(value), type(value).__name__)
     if hasattr(value, "read"):
