@@ -20,6 +20,7 @@ from mockmpu.core.calls import Call
 from mockmpu.core.state import IdFactory, http_date
 from mockmpu.core.wire import WireRequest
 from mockmpu.dispatch import _headers, _query
+from mockmpu.glacier.codec import _ENCODE, _opening
 from mockmpu.s3.listing import ListMultipartUploadsResult, ListPartsResult
 from mockmpu.transports.botocore import _read_headers
 
@@ -91,3 +92,9 @@ def test_http_dates_follow_the_value_through_repeats_and_zones() -> None:
         )
         assert http_date(value) == expected
         assert http_date(value) == expected  # the very instant again
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(), st.one_of(st.none(), st.text(), st.integers()), max_size=3))
+def test_a_glacier_listing_opens_as_the_json_encoder_writes_it(head: dict[str, Any]) -> None:
+    assert _opening(head) == _ENCODE(head).encode("utf-8")[:-1]

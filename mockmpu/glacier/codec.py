@@ -104,6 +104,8 @@ _COMPACT = (",", ":")
 #: ``json.dumps(document, separators=_COMPACT)`` builds this encoder on every call.
 _ENCODE = json.JSONEncoder(separators=_COMPACT).encode
 _UPLOAD_ID = operator.attrgetter("upload_id")
+#: How that encoder writes a string (``ensure_ascii``): keys and values alike.
+_QUOTE = json.encoder.encode_basestring_ascii
 
 
 def _json(
@@ -152,6 +154,16 @@ _ELEMENTS: weakref.WeakKeyDictionary[MpuState, dict[str, tuple[GlacierUpload, by
 )
 
 
+def _opening(head: Mapping[str, Any]) -> bytes:
+    """``_ENCODE(head)`` without its closing brace; text and null members written directly."""
+    members = []
+    for key, value in head.items():
+        if type(key) is not str or (value is not None and type(value) is not str):
+            return _ENCODE(head).encode("utf-8")[:-1]
+        members.append(f"{_QUOTE(key)}:{'null' if value is None else _QUOTE(value)}")
+    return ("{" + ",".join(members)).encode("utf-8")
+
+
 def _with_uploads(
     state: MpuState, head: Mapping[str, Any], uploads: Sequence[GlacierUpload]
 ) -> bytes:
@@ -171,7 +183,7 @@ def _with_uploads(
             text = _ENCODE(_upload_element(upload)).encode("utf-8")
             entry = cache[upload.upload_id] = (upload, text)
         elements.append(entry[1])
-    opening = _ENCODE(head).encode("utf-8")[:-1]
+    opening = _opening(head)
     joiner = b"," if head else b""
     return opening + joiner + b'"UploadsList":[' + b",".join(elements) + b"]}"
 
