@@ -97,3 +97,86 @@ def test_equal_bodies_share_one_copy_and_different_ones_do_not() -> None:
     other = store.keep(b"y" * 100, digest)
     assert again is first and other is not first
     assert (bytes(first), bytes(other), store.spilled) == (b"x" * 100, b"y" * 100, 200)
+
+
+def _upload_parts(bodies_: list[bytes]) -> tuple[list[object], list[str], list[bytes]]:
+    with mock_mpu() as mpu:
+        s3 = boto3.session.Session().client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="bkt")
+        up = s3.create_multipart_upload(Bucket="bkt", Key="k")["UploadId"]
+        etags = [
+            s3.upload_part(Bucket="bkt", Key="k", UploadId=up, PartNumber=n, Body=body)["ETag"]
+            for n, body in enumerate(bodies_, 1)
+        ]
+        kept = [p.body for p in mpu.s3.parts("bkt", up)]
+        return kept, etags, [body_bytes(b) or b"" for b in kept]  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("budget", [64 * MiB, 0], ids=["in-memory", "spilled"])
+def test_a_part_equal_to_a_kept_one_shares_it_while_near_misses_are_kept_apart(
+    budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Bodies are compared block by block with a kept body that starts the same way as they are
+    # read: one that differs only in its last byte, in its first block after the head, or in
+    # length must still be kept whole and exactly.
+    monkeypatch.setattr(bodies, "MEMORY_BUDGET", budget)
+    base = bytes(range(256)) * (3 * MiB // 256)
+    last = base[:-1] + b"\x00"
+    early = base[:5000] + b"\xff" + base[5001:]
+    shorter, longer = base[: 2 * MiB + 7], base + b"tail"
+    bodies_ = [base, bytes(bytearray(base)), last, early, shorter, longer]
+    kept, etags, back = _upload_parts(bodies_)
+    assert back == bodies_
+    assert kept[1] is kept[0]
+    assert all(kept[n] is not kept[0] for n in (2, 3, 4, 5))
+    assert len({*etags}) == 5 and etags[0] == etags[1]
+
+
+def test_background_updates_run_in_order_and_hand_back_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mockmpu.core import checksums
+    from mockmpu.core.checksums import BackgroundUpdates
+
+    monkeypatch.setattr(checksums, "_MAX_WORKERS", 2)  # workers even on one CPU
+
+    seen: list[int] = []
+    with BackgroundUpdates(seen.append) as background:
+        background.update(0)
+        assert background.offload()
+        for n in range(1, 50):
+            background.update(n)
+    assert seen == list(range(50))
+
+    def fail(n: int) -> None:
+        if n == 3:
+            raise ValueError("boom")
+        seen.append(n)
+
+    seen.clear()
+    background = BackgroundUpdates(fail)
+    background.offload()
+    for n in range(6):
+        background.update(n)
+    with pytest.raises(ValueError, match="boom"):
+        background.close()
+    assert seen == [0, 1, 2]
+    # The worker went back to the pool in a clean state.
+    with BackgroundUpdates(seen.append) as again:
+        again.offload()
+        again.update(7)
+    assert seen == [0, 1, 2, 7]
+
+
+def test_background_updates_stay_inline_while_another_part_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mockmpu.core import checksums
+    from mockmpu.core.checksums import BackgroundUpdates
+
+    monkeypatch.setattr(checksums, "_MAX_WORKERS", 2)
+    seen: list[int] = []
+    with BackgroundUpdates(seen.append) as first:
+        with BackgroundUpdates(seen.append) as second:
+            assert not second.offload()
+        assert first.offload()

@@ -85,13 +85,38 @@ def test_upload_file_is_served_where_boto3_would_use_awscrt(
     assert obj.etag == f'"{hashlib.md5(md5s).hexdigest()}-3"'
 
 
-def test_outside_a_mock_boto3_still_chooses_awscrt(tmp_path: Path) -> None:
-    with mock_mpu():  # installs the wrapper
+class _FakeCrtClient:
+    crt_client = object()
+
+
+class _FakeCrtManager:
+    def __init__(self, **kwargs: Any) -> None:
+        self.kwargs = kwargs
+
+    def shutdown(self) -> None:
         pass
-    s3 = _client()
+
+
+@pytest.fixture
+def crt_available(monkeypatch: pytest.MonkeyPatch) -> None:
+    # boto3's CRT factory (boto3.crt.create_crt_transfer_manager) with its process-wide CRT
+    # client, cross-process lock and credential check replaced, so that whether it is consulted
+    # does not depend on other processes or on earlier tests.
+    import boto3.crt
+
+    monkeypatch.setattr(boto3.crt, "get_crt_s3_client", lambda client, config: _FakeCrtClient())
+    monkeypatch.setattr(boto3.crt, "is_crt_compatible_request", lambda client, crt: True)
+    monkeypatch.setattr(boto3.crt, "CRTTransferManager", _FakeCrtManager)
+
+
+def test_only_a_mock_turns_the_crt_transfer_manager_off(crt_available: None) -> None:
     config = transfer.TransferConfig(preferred_transfer_client="crt")
-    manager = transfer.create_transfer_manager(s3, config)
+    with mock_mpu():
+        inside = transfer.create_transfer_manager(_client(), config)
+    outside = transfer.create_transfer_manager(_client(), config)
     try:
-        assert type(manager).__name__ == "CRTTransferManager"
+        assert type(inside).__name__ == "TransferManager"  # boto3's classic manager
+        assert isinstance(outside, _FakeCrtManager)  # boto3's own choice, untouched
     finally:
-        manager.shutdown()
+        inside.shutdown()
+        outside.shutdown()

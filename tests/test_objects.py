@@ -218,10 +218,40 @@ def test_errors(mpu: MpuMock) -> None:
     assert s3.head_object(Bucket="bkt", Key="obj")["ETag"] == done["ETag"]
 
 
+def test_last_modified_is_when_the_upload_was_initiated(mpu: MpuMock) -> None:
+    # "For multipart uploads, the object creation date is the date of initiation of the
+    # multipart upload" (S3 User Guide, UsingMetadata.html): not the completion time.
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    upload_id = s3.create_multipart_upload(Bucket="bkt", Key="late")["UploadId"]
+    mpu.state.clock.advance(hours=5)
+    etag = s3.upload_part(Bucket="bkt", Key="late", UploadId=upload_id, PartNumber=1, Body=b"x")
+    s3.complete_multipart_upload(
+        Bucket="bkt",
+        Key="late",
+        UploadId=upload_id,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag["ETag"]}]},
+    )
+    assert s3.head_object(Bucket="bkt", Key="late")["LastModified"] == T0
+    assert s3.get_object(Bucket="bkt", Key="late")["LastModified"] == T0
+    assert mpu.s3.object("bkt", "late").completed == T0 + timedelta(hours=5)
+    # If-Modified-Since compares with Last-Modified: the initiation time.
+    since = T0 + timedelta(hours=1)
+    assert error(lambda: s3.get_object(Bucket="bkt", Key="late", IfModifiedSince=since))[
+        "Error"
+    ] == {"Code": "304", "Message": "Not Modified"}
+
+
 def test_conditional_reads(mpu: MpuMock) -> None:
     s3 = client()
     etag = upload(s3)["ETag"]
+    mpu.state.clock.advance(days=2)  # now T0 + 2 days; Last-Modified T0
     before, after = T0 - timedelta(seconds=1), T0 + timedelta(days=1)
+    # An If-Modified-Since in the future is ignored (RFC 9110 13.1.3; LocalStack's AWS
+    # recording obj-ignore-future-modified-since): the object is sent.
+    future = T0 + timedelta(days=3)
+    assert s3.get_object(Bucket="bkt", Key="obj", IfModifiedSince=future)["ETag"] == etag
+    assert s3.head_object(Bucket="bkt", Key="obj", IfModifiedSince=future)["ETag"] == etag
     ok = {"Bucket": "bkt", "Key": "obj"}
     assert s3.get_object(**ok, IfMatch=etag)["ETag"] == etag
     assert s3.get_object(**ok, IfMatch=etag.strip('"'))["ETag"] == etag

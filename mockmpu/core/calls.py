@@ -86,7 +86,12 @@ class Listed:
     markers: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+#: Fills a frozen instance's ``__dict__`` in one step (a frozen dataclass's generated
+#: ``__init__`` makes one ``object.__setattr__`` call per field: twice the cost).
+_set_dict = object.__setattr__
+
+
+@dataclass(frozen=True, init=False)
 class Call:
     """One call the mock answered.
 
@@ -107,6 +112,28 @@ class Call:
     status: int
     error_code: str | None = None
     answer: Listed | None = None
+
+    def __init__(
+        self,
+        service: str,
+        operation: str,
+        params: Mapping[str, Any],
+        status: int,
+        error_code: str | None = None,
+        answer: Listed | None = None,
+    ) -> None:
+        _set_dict(
+            self,
+            "__dict__",
+            {
+                "service": service,
+                "operation": operation,
+                "params": params,
+                "status": status,
+                "error_code": error_code,
+                "answer": answer,
+            },
+        )
 
     @property
     def outcome(self) -> str:

@@ -11,6 +11,9 @@ dependency of mockmpu) for CRC32C, CRC64NVME and the xxHash family. awscrt is ha
 values with, so mockmpu and the client can never disagree about them. All of them release the
 GIL on large buffers, so hashing a part does not stall other threads.
 
+:class:`BackgroundUpdates` runs one hasher on a pooled worker thread, so a large part's MD5
+overlaps with reading and the other checksums.
+
 Stdlib plus awscrt (imported on first use, so ``import mockmpu`` stays cheap).
 """
 
@@ -20,6 +23,9 @@ import base64
 import binascii
 import functools
 import hashlib
+import os
+import queue
+import threading
 import zlib
 from typing import Any, Callable, Protocol
 
@@ -27,6 +33,7 @@ __all__ = [
     "ALGORITHMS",
     "COMBINABLE",
     "DIGEST_SIZES",
+    "BackgroundUpdates",
     "Hasher",
     "b64_checksum",
     "combine_crc",
@@ -210,3 +217,135 @@ def crc_combiner(algorithm: str) -> Callable[[int, int, int], int]:
         return _gf2_times(_zeros_operator(name, length2), crc1) ^ crc2
 
     return combine
+
+
+class _Worker:
+    """A persistent thread that runs ``update(block)`` jobs in the order they were handed over."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[Any], Any] | None, Any]] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[BaseException | None] = queue.SimpleQueue()
+        # At most this many blocks wait for the worker: a fast reader does not queue a whole
+        # multi-GiB part (each block keeps its buffer alive until it is hashed).
+        self._room = threading.BoundedSemaphore(2)
+        self._error: BaseException | None = None
+        threading.Thread(target=self._run, name="mockmpu-hash", daemon=True).start()
+
+    def _run(self) -> None:
+        while True:
+            update, data = self._jobs.get()
+            if update is None:
+                error, self._error = self._error, None
+                self._done.put(error)
+                continue
+            try:
+                if self._error is None:
+                    update(data)
+            except BaseException as exc:
+                self._error = exc
+            finally:
+                update = data = None  # an idle worker holds no block
+                self._room.release()
+
+    def put(self, update: Callable[[Any], Any], data: Any) -> None:
+        self._room.acquire()
+        self._jobs.put((update, data))
+
+    def wait(self) -> None:
+        """Block until every job handed over so far has run; raise what one of them raised."""
+        self._jobs.put((None, None))
+        error = self._done.get()
+        if error is not None:
+            raise error
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+#: Worker threads at most: none on one CPU (a hand-off would only add to the work).
+_MAX_WORKERS = min(4, _cpus()) if _cpus() > 1 else 0
+_idle: list[_Worker] = []
+_started = 0
+#: Open ``BackgroundUpdates`` contexts (parts being read now, in every thread).
+_active = 0
+_pool_lock = threading.Lock()
+
+
+def _reset_pool() -> None:  # pragma: no cover - runs in forked children
+    global _started, _active, _pool_lock
+    _idle.clear()
+    _started = _active = 0
+    _pool_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_pool)
+
+
+class BackgroundUpdates:
+    """Feed one hasher's ``update`` on a pooled worker thread while the caller reads on.
+
+    MD5 of 5 MiB takes about 7 ms and releases the GIL, so a part's MD5 can run beside its
+    de-chunking and CRC on a second core. After :meth:`offload`, ``update(block)`` runs the
+    hasher on a worker if one was idle and no other ``BackgroundUpdates`` is open in any thread
+    (concurrent readers already keep the cores busy; the pool holds up to ``min(4, cpus)``
+    threads, none on one CPU, started on first use and kept), and inline otherwise, always in
+    the order given;
+    ``close()`` waits for the worker and gives it back. Blocks must not change until ``close()``
+    returns. Use as a context manager.
+    """
+
+    __slots__ = ("_update", "_worker")
+
+    def __init__(self, update: Callable[[Any], Any]) -> None:
+        self._update = update
+        self._worker: _Worker | None = None
+
+    def __enter__(self) -> BackgroundUpdates:
+        global _active
+        with _pool_lock:
+            _active += 1
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        global _active
+        with _pool_lock:
+            _active -= 1
+        self.close()
+
+    def offload(self) -> bool:
+        """Take a worker for the following updates (False when none is free: updates run inline)."""
+        global _started
+        if self._worker is not None:
+            return True
+        with _pool_lock:
+            if _active > 1:
+                # Other parts are being read at the same time: the cores are busy already,
+                # and a hand-off would only keep blocks alive for longer.
+                return False
+            if _idle:
+                self._worker = _idle.pop()
+            elif _started < _MAX_WORKERS:
+                _started += 1
+                self._worker = _Worker()
+        return self._worker is not None
+
+    def update(self, data: Any) -> None:
+        worker = self._worker
+        if worker is None:
+            self._update(data)
+        else:
+            worker.put(self._update, data)
+
+    def close(self) -> None:
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            try:
+                worker.wait()
+            finally:
+                with _pool_lock:
+                    _idle.append(worker)

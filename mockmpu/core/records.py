@@ -55,6 +55,18 @@ class CompletedObject:
     storage_class: str = "STANDARD"
     content_type: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    #: when the upload that made it was initiated (UTC); ``None`` for objects made without one.
+    initiated: datetime | None = None
+
+    @property
+    def last_modified(self) -> datetime:
+        """The object's ``Last-Modified`` (UTC): its upload's initiation time, else ``completed``.
+
+        "For multipart uploads, the object creation date is the date of initiation of the
+        multipart upload" (S3 User Guide, system-defined object metadata,
+        https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html).
+        """
+        return self.initiated if self.initiated is not None else self.completed
 
     @property
     def body(self) -> bytes | None:

@@ -10,6 +10,7 @@ Stdlib only, no AWS wire names. Every mutation goes through the semantics module
 from __future__ import annotations
 
 import base64
+import binascii
 import bisect
 import random
 import string
@@ -111,8 +112,8 @@ class Clock:
 
 
 _ALNUM_UPPER = string.ascii_uppercase + string.digits
-#: What ``base64.urlsafe_b64encode`` does after encoding: ``+/`` become ``-_``.
-_URL_SAFE = bytes.maketrans(b"+/", b"-_")
+#: ``base64.urlsafe_b64encode``'s alphabet from the standard one.
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 class IdFactory:
@@ -148,7 +149,7 @@ class IdFactory:
         # ``_token(72)`` without its calls: 72 bytes are 96 base64 characters, never padded.
         with self._lock:
             raw = self._rng.getrandbits(576).to_bytes(72, "big")
-        return b2a_base64(raw, newline=False).translate(_URL_SAFE).decode("ascii")
+        return b2a_base64(raw, newline=False).translate(_URLSAFE).decode("ascii")
 
     def s3_upload_ids(self, n: int) -> list[str]:
         """``n`` S3 upload ids: the same ids as ``n`` calls of :meth:`s3_upload_id`, faster.
@@ -189,10 +190,15 @@ class IdFactory:
         return "AAAB" + self._token(32)
 
     def host_id(self) -> str:
-        return base64.b64encode(self._token(56).encode("ascii")[:56]).decode("ascii")
+        # base64 of the first 56 characters of ``self._token(56)``, with binascii directly.
+        with self._lock:
+            raw = self._rng.getrandbits(448).to_bytes(56, "big")
+        token = binascii.b2a_base64(raw, newline=False)[:56].translate(_URLSAFE)
+        return binascii.b2a_base64(token, newline=False).decode("ascii")
 
 
-_LAST_HTTP_DATE: tuple[datetime, str] | None = None
+#: The last value formatted, its whole second and its text.
+_LAST_HTTP_DATE: tuple[datetime, datetime, str] | None = None
 
 
 def http_date(value: datetime) -> str:
@@ -202,12 +208,15 @@ def http_date(value: datetime) -> str:
     formatted is remembered, since a test's calls mostly fall in the same second.
     """
     global _LAST_HTTP_DATE
-    whole = value.replace(microsecond=0)
     last = _LAST_HTTP_DATE
-    if last is not None and last[0] == whole:
-        return last[1]
-    text = format_datetime(whole.astimezone(timezone.utc), usegmt=True)
-    _LAST_HTTP_DATE = (whole, text)
+    if last is not None and last[0] == value:  # the very instant again (a frozen clock)
+        return last[2]
+    whole = value.replace(microsecond=0)
+    if last is not None and last[1] == whole:
+        text = last[2]
+    else:
+        text = format_datetime(whole.astimezone(timezone.utc), usegmt=True)
+    _LAST_HTTP_DATE = (value, whole, text)
     return text
 
 

@@ -16,6 +16,7 @@ one place, :func:`render_marker`.
 from __future__ import annotations
 
 import json
+import operator
 import weakref
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -100,13 +101,18 @@ def _base_headers(state: MpuState) -> dict[str, str]:
 
 
 _COMPACT = (",", ":")
+#: ``json.dumps(document, separators=_COMPACT)`` builds this encoder on every call.
+_ENCODE = json.JSONEncoder(separators=_COMPACT).encode
+_UPLOAD_ID = operator.attrgetter("upload_id")
+#: How that encoder writes a string (``ensure_ascii``): keys and values alike.
+_QUOTE = json.encoder.encode_basestring_ascii
 
 
 def _json(
     state: MpuState, status: int, document: Mapping[str, Any], *, body: bytes | None = None
 ) -> WireResponse:
     if body is None:
-        body = json.dumps(document, separators=_COMPACT).encode("utf-8")
+        body = _ENCODE(document).encode("utf-8")
     headers = _base_headers(state)
     headers["Content-Type"] = _JSON
     headers["Content-Length"] = str(len(body))
@@ -148,6 +154,16 @@ _ELEMENTS: weakref.WeakKeyDictionary[MpuState, dict[str, tuple[GlacierUpload, by
 )
 
 
+def _opening(head: Mapping[str, Any]) -> bytes:
+    """``_ENCODE(head)`` without its closing brace; text and null members written directly."""
+    members = []
+    for key, value in head.items():
+        if type(key) is not str or (value is not None and type(value) is not str):
+            return _ENCODE(head).encode("utf-8")[:-1]
+        members.append(f"{_QUOTE(key)}:{'null' if value is None else _QUOTE(value)}")
+    return ("{" + ",".join(members)).encode("utf-8")
+
+
 def _with_uploads(
     state: MpuState, head: Mapping[str, Any], uploads: Sequence[GlacierUpload]
 ) -> bytes:
@@ -160,13 +176,14 @@ def _with_uploads(
     if cache is None:
         cache = _ELEMENTS.setdefault(state, {})
     elements = []
+    get = cache.get
     for upload in uploads:
-        entry = cache.get(upload.upload_id)
+        entry = get(upload.upload_id)
         if entry is None or entry[0] is not upload:
-            text = json.dumps(_upload_element(upload), separators=_COMPACT).encode("utf-8")
+            text = _ENCODE(_upload_element(upload)).encode("utf-8")
             entry = cache[upload.upload_id] = (upload, text)
         elements.append(entry[1])
-    opening = json.dumps(head, separators=_COMPACT).encode("utf-8")[:-1]
+    opening = _opening(head)
     joiner = b"," if head else b""
     return opening + joiner + b'"UploadsList":[' + b",".join(elements) + b"]}"
 
@@ -301,7 +318,7 @@ def listed(
     """What a ListMultipartUploads or ListParts page answered, for ``mpu.calls``."""
     items: tuple[str, ...]
     if isinstance(page, glacier.UploadPage):
-        items = tuple(u.upload_id for u in page.uploads)
+        items = tuple(map(_UPLOAD_ID, page.uploads))
     else:
         items = tuple(f"{p.range_start}-{p.range_end}" for p in page.parts)
     return Listed(items, page.marker is not None, render_marker(page.marker, behaviour))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
+from mockmpu.core.bodies import store_of
 from mockmpu.core.state import Bucket, MpuState, Part, Upload
 from mockmpu.core.wire import WireRequest
 from mockmpu.s3 import semantics as _s3
@@ -90,7 +91,10 @@ def call_upload_part(state: MpuState, req: WireRequest) -> Part:
         payload, checksums = PartPayload(0, b""), header_checksums(req.headers)
     else:
         wanted = _s3.part_algorithms(state, bucket, upload_id, announced_checksums(req))
-        payload, checksums = read_part_body(req, wanted, keep=state.keep_bodies)
+        keep = state.keep_bodies
+        payload, checksums = read_part_body(
+            req, wanted, keep=keep, store=store_of(state) if keep else None, size_hint=declared
+        )
     return _s3.upload_part(
         state,
         bucket,

@@ -188,6 +188,7 @@ def complete_multipart_upload(
             storage_class=upload.storage_class,
             content_type=upload.content_type,
             metadata=dict(upload.metadata),
+            initiated=upload.initiated,
         )
         b.remove_upload(upload)
         b.objects[key] = obj

@@ -34,10 +34,28 @@ __all__ = [
     "uploads_in_order",
 ]
 
+#: The account's principal per account id: ``owner()`` hashes the id on every call.
+_OWNERS: dict[str, Principal] = {}
+
+
+def _owner(state: MpuState) -> Principal:
+    principal = _OWNERS.get(state.account_id)
+    if principal is None:
+        if len(_OWNERS) >= 256:  # many accounts (a fuzzing test): start again
+            _OWNERS.clear()
+        principal = _OWNERS[state.account_id] = owner(state)
+    return principal
+
+
 # ----------------------------------------------------------------------------------------- parts
 
 
-@dataclass(frozen=True)
+#: Fills a frozen instance's ``__dict__`` in one step (a frozen dataclass's generated
+#: ``__init__`` makes one ``object.__setattr__`` call per field: twice the cost, every page).
+_set_dict = object.__setattr__
+
+
+@dataclass(frozen=True, init=False)
 class ListPartsResult:
     """One ListParts page. ``next_part_number_marker`` is 0 when the page holds no part."""
 
@@ -49,6 +67,32 @@ class ListPartsResult:
     is_truncated: bool
     parts: tuple[Part, ...]
     owner: Principal
+
+    def __init__(
+        self,
+        bucket: str,
+        upload: Upload,
+        part_number_marker: int,
+        next_part_number_marker: int,
+        max_parts: int,
+        is_truncated: bool,
+        parts: tuple[Part, ...],
+        owner: Principal,
+    ) -> None:
+        _set_dict(
+            self,
+            "__dict__",
+            {
+                "bucket": bucket,
+                "upload": upload,
+                "part_number_marker": part_number_marker,
+                "next_part_number_marker": next_part_number_marker,
+                "max_parts": max_parts,
+                "is_truncated": is_truncated,
+                "parts": parts,
+                "owner": owner,
+            },
+        )
 
 
 def list_parts(
@@ -100,7 +144,7 @@ def list_parts(
             max_parts=limit,
             is_truncated=limit > 0 and start + limit < len(numbers),
             parts=parts,
-            owner=owner(state),
+            owner=_owner(state),
         )
 
 
@@ -124,7 +168,7 @@ def uploads_in_order(
 # --------------------------------------------------------------------------------------- listing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class ListMultipartUploadsResult:
     """One ListMultipartUploads page, with raw (unencoded) keys.
 
@@ -147,6 +191,42 @@ class ListMultipartUploadsResult:
     uploads: tuple[Upload, ...]
     common_prefixes: tuple[str, ...]
     owner: Principal
+
+    def __init__(
+        self,
+        bucket: str,
+        key_marker: str,
+        upload_id_marker: str,
+        next_key_marker: str,
+        next_upload_id_marker: str,
+        delimiter: str,
+        prefix: str,
+        max_uploads: int,
+        encoding_type: str | None,
+        is_truncated: bool,
+        uploads: tuple[Upload, ...],
+        common_prefixes: tuple[str, ...],
+        owner: Principal,
+    ) -> None:
+        _set_dict(
+            self,
+            "__dict__",
+            {
+                "bucket": bucket,
+                "key_marker": key_marker,
+                "upload_id_marker": upload_id_marker,
+                "next_key_marker": next_key_marker,
+                "next_upload_id_marker": next_upload_id_marker,
+                "delimiter": delimiter,
+                "prefix": prefix,
+                "max_uploads": max_uploads,
+                "encoding_type": encoding_type,
+                "is_truncated": is_truncated,
+                "uploads": uploads,
+                "common_prefixes": common_prefixes,
+                "owner": owner,
+            },
+        )
 
 
 def list_multipart_uploads(
@@ -253,13 +333,30 @@ def list_multipart_uploads(
         uploads: list[Upload] = []
         prefixes: list[str] = []
         truncated = False
-        i = start
-        # Walk the keys with one iterator (positional access into a SortedList is O(log n));
-        # a CommonPrefix restarts it after the prefix's last key.
-        keys = index.islice(start, end)
-        while limit and i < end:
-            key = next(keys)
-            if delim:
+        if not delim:  # no CommonPrefixes: the page is the next ``limit`` uploads
+            # Every key in the index has an upload, so ``limit + 1`` keys hold the page and
+            # tell whether more follow (the marker can pass over at most the first key).
+            stop = min(end, start + limit + 1) if limit else start
+            groups = list(map(by_key.__getitem__, index.islice(start, stop)))
+            flat: list[Upload] = groups  # type: ignore[assignment]  # one upload per key
+            if list in map(type, groups):
+                flat = []
+                for have in groups:
+                    if isinstance(have, list):
+                        flat.extend(have)
+                    else:
+                        flat.append(have)
+            if skip:
+                del flat[:skip]
+            uploads = flat[:limit]
+            truncated = len(flat) > limit or (limit > 0 and stop < end)
+        else:
+            i = start
+            # Walk the keys with one iterator (positional access into a SortedList is
+            # O(log n)); a CommonPrefix restarts it after the prefix's last key.
+            keys = index.islice(start, end)
+            while limit and i < end:
+                key = next(keys)
                 cut = key.find(delim, len(pfx))
                 if cut >= 0:
                     common = key[: cut + len(delim)]
@@ -273,15 +370,15 @@ def list_multipart_uploads(
                     i, skip = nxt, 0
                     keys = index.islice(i, end)
                     continue
-            have = by_key[key]
-            for upload in have[skip:] if isinstance(have, list) else (have,)[skip:]:
-                if len(uploads) + len(prefixes) == limit:
-                    truncated = True
+                have = by_key[key]
+                for upload in have[skip:] if isinstance(have, list) else (have,)[skip:]:
+                    if len(uploads) + len(prefixes) == limit:
+                        truncated = True
+                        break
+                    uploads.append(upload)
+                if truncated:
                     break
-                uploads.append(upload)
-            if truncated:
-                break
-            i, skip = i + 1, 0
+                i, skip = i + 1, 0
         last = uploads[-1] if uploads else None
         return ListMultipartUploadsResult(
             bucket=bucket,
@@ -296,5 +393,5 @@ def list_multipart_uploads(
             is_truncated=truncated,
             uploads=tuple(uploads),
             common_prefixes=tuple(prefixes),
-            owner=owner(state),
+            owner=_owner(state),
         )

@@ -48,7 +48,7 @@ def object_headers(read: objects.ObjectRead) -> dict[str, str]:
     """The response headers of one read, in AWS's order (see the module docstring)."""
     obj = read.object
     headers = {
-        "Last-Modified": format_datetime(objects._seconds(obj.completed), usegmt=True),
+        "Last-Modified": format_datetime(objects._seconds(obj.last_modified), usegmt=True),
         "ETag": obj.etag,
     }
     if read.status == objects.NOT_MODIFIED:

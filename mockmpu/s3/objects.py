@@ -12,7 +12,11 @@ a part number that is not an integer from 1 to 10000; ``InvalidRequest`` 400 whe
 and a part number are given; ``PreconditionFailed`` 412 (with Condition: ``If-Match`` or
 ``If-Unmodified-Since``); 304 Not Modified (``If-None-Match`` / ``If-Modified-Since``);
 ``InvalidPartNumber`` 416 (with PartNumberRequested, ActualPartCount); ``InvalidRange`` 416
-(with RangeRequested, ActualObjectSize).
+(with RangeRequested, ActualObjectSize). ``Last-Modified``, and what the conditional headers
+compare with, is the time the upload was initiated ("For multipart uploads, the object creation
+date is the date of initiation of the multipart upload", S3 User Guide, UsingMetadata.html); an
+``If-Modified-Since`` later than the mock clock's now is ignored (RFC 9110 13.1.3; LocalStack's
+AWS recording ``obj-ignore-future-modified-since``).
 
 Source: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html and
 https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html; conditional requests:
@@ -96,9 +100,16 @@ def _conditions(
     if_none_match: str | None,
     if_modified_since: str | None,
     if_unmodified_since: str | None,
+    now: datetime,
 ) -> bool:
-    """Check the conditional headers; return True for 304 Not Modified, raise 412."""
-    modified = _seconds(obj.completed)
+    """Check the conditional headers; return True for 304 Not Modified, raise 412.
+
+    An ``If-Modified-Since`` later than ``now`` is ignored (RFC 9110 section 13.1.3: "the
+    recipient MUST ignore the If-Modified-Since header field if ... the field value is a date
+    later than the server's current time"; LocalStack's AWS recording
+    ``obj-ignore-future-modified-since``).
+    """
+    modified = _seconds(obj.last_modified)
     if if_match is not None:
         if not _etag_matches(if_match, obj.etag):
             raise _precondition("If-Match")
@@ -109,7 +120,7 @@ def _conditions(
     if if_none_match is not None:
         return _etag_matches(if_none_match, obj.etag)
     since = _date(if_modified_since)
-    return since is not None and modified <= since
+    return since is not None and modified <= since <= now
 
 
 def _precondition(condition: str) -> ServiceError:
@@ -194,7 +205,8 @@ def read_object(
     number = _part_number(part_number) if part_number is not None else None
     if number is not None and range_header:
         raise invalid_request("Cannot specify both Range header and partNumber query parameter")
-    if _conditions(obj, if_match, if_none_match, if_modified_since, if_unmodified_since):
+    now = state.clock.now()
+    if _conditions(obj, if_match, if_none_match, if_modified_since, if_unmodified_since, now):
         return ObjectRead(obj, NOT_MODIFIED, 0, -1)
     enabled = (checksum_mode or "").upper() == "ENABLED"
     if number is not None:

@@ -2,9 +2,11 @@
 
 A part body arrives as bytes or as a readable stream (botocore's ``AwsChunkedWrapper`` over the
 caller's file). :func:`read_part` walks it once in blocks: ``aws-chunked`` framing is removed as
-it goes (trailer fields kept), and every block of payload is fed to MD5 (the part's ETag) and to
-the checksums asked for. The payload is joined into one ``bytes`` only when the state keeps
-bodies. Hashing happens here, before the semantics take the state lock.
+it goes (trailer fields kept), and every block of payload is fed to MD5 (the part's ETag, on a
+worker thread beside the rest) and to the checksums asked for. The payload is gathered into one
+``bytes`` only when the state keeps bodies, and not even then when it equals, byte for byte, a
+body the state already keeps (compared block by block as it arrives). Hashing happens here,
+before the semantics take the state lock.
 
 Framing: ``<hex size>[;chunk-signature=...]\\r\\n<data>\\r\\n`` frames ended by a zero-size frame,
 trailer lines ``name:value\\r\\n`` and an empty line (``botocore.httpchecksum.AwsChunkedWrapper``).
@@ -17,16 +19,21 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockmpu.core.checksums import ALGORITHMS, Hasher, new_hasher
+from mockmpu.core.bodies import BodyStore, KeptBody, body_range, body_startswith
+from mockmpu.core.checksums import ALGORITHMS, BackgroundUpdates, Hasher, new_hasher
 from mockmpu.core.errors import ServiceError
 
 __all__ = ["PartPayload", "read_part"]
 
 _BLOCK = 1024 * 1024
+#: Blocks at least this large are MD5-hashed on a worker thread (smaller ones are not worth
+#: the hand-off of a few microseconds).
+_OFFLOAD_MIN = 256 * 1024
 
 
 @dataclass
@@ -35,14 +42,16 @@ class PartPayload:
 
     ``computed`` maps an algorithm (``"CRC32"``) to the base64 checksum of the payload;
     ``trailers`` holds the aws-chunked trailer fields (lower-case names); ``body`` is the payload
-    when it was kept, else ``None``.
+    when it was kept, else ``None``; ``kept`` says that ``body`` is a body the state's store
+    already keeps (equal byte for byte), to be shared rather than kept again.
     """
 
     size: int
     md5: bytes
     computed: dict[str, str] = field(default_factory=dict)
     trailers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None
+    body: KeptBody | None = None
+    kept: bool = False
 
     @classmethod
     def of(cls, data: bytes, algorithms: Iterable[str] = (), *, keep: bool = False) -> PartPayload:
@@ -155,13 +164,27 @@ def _block_size(source: Any) -> int:
 
 
 def read_part(
-    source: Any, *, chunked: bool, algorithms: Iterable[str] = (), keep: bool = False
+    source: Any,
+    *,
+    chunked: bool,
+    algorithms: Iterable[str] = (),
+    keep: bool = False,
+    store: BodyStore | None = None,
+    size_hint: int | None = None,
 ) -> PartPayload:
     """Read a part body once: de-chunk it (when ``chunked``), hash it, measure it.
 
     ``source`` is bytes-like, a readable binary stream (read from its position, then put back
     there so a retry can send it again) or an iterable of chunks. ``algorithms`` are the
     checksums to compute (names of :data:`mockmpu.core.checksums.ALGORITHMS`; others ignored).
+    The MD5 runs on a pooled worker thread (:class:`~mockmpu.core.checksums.BackgroundUpdates`)
+    beside the de-chunking and the other checksums once a block is large enough to pay for it.
+
+    With ``keep`` the payload is gathered into one ``bytes`` (one copy of each block). With a
+    ``store`` and the declared ``size_hint`` as well, blocks are first compared with a body the
+    store already keeps that starts the same way (:meth:`BodyStore.candidate`): while they
+    match nothing is copied, and a payload equal to it byte for byte comes back as that very
+    body (``PartPayload.kept``), to be shared rather than kept again.
     """
     start: int | None = None
     if hasattr(source, "read"):
@@ -169,27 +192,32 @@ def read_part(
             start = source.tell()
         except (AttributeError, OSError, ValueError):
             start = None
+    md5 = hashlib.md5()
     try:
         blocks = _blocks(source, _block_size(source))
         dechunker = _Dechunker(blocks) if chunked else None
         pieces: Iterator[memoryview] = dechunker.payload() if dechunker is not None else blocks
-        md5 = hashlib.md5()
         hashers: dict[str, Hasher] = {
             name: new_hasher(name) for name in {a.upper() for a in algorithms} if name in ALGORITHMS
         }
-        updates = [md5.update, *(h.update for h in hashers.values())]
-        kept: list[bytes] = []
+        updates = [h.update for h in hashers.values()]
+        sink = _Keeper(store if size_hint is not None else None, size_hint) if keep else None
         size = 0
-        for piece in pieces:
-            size += len(piece)
-            for update in updates:
-                update(piece)
-            if keep:
-                kept.append(bytes(piece))
+        with BackgroundUpdates(md5.update) as background:
+            for piece in pieces:
+                size += len(piece)
+                if len(piece) >= _OFFLOAD_MIN:
+                    background.offload()
+                background.update(piece)
+                for update in updates:
+                    update(piece)
+                if sink is not None:
+                    sink.write(piece)
     finally:
         if start is not None:
             with contextlib.suppress(AttributeError, OSError, ValueError):
                 source.seek(start)
+    body, kept = sink.finish() if sink is not None else (None, False)
     return PartPayload(
         size=size,
         md5=md5.digest(),
@@ -197,5 +225,50 @@ def read_part(
             name: base64.b64encode(h.digest()).decode("ascii") for name, h in hashers.items()
         },
         trailers=dechunker.trailers if dechunker is not None else {},
-        body=b"".join(kept) if keep else None,
+        body=body,
+        kept=kept,
     )
+
+
+class _Keeper:
+    """A payload gathered block by block, or matched against a body the store already keeps."""
+
+    __slots__ = ("_buffer", "_candidate", "_pos", "_size", "_store")
+
+    def __init__(self, store: BodyStore | None, size: int | None) -> None:
+        self._store = store
+        self._size = size
+        self._candidate: KeptBody | None = None
+        self._pos = 0
+        self._buffer: io.BytesIO | None = None
+
+    def write(self, piece: memoryview) -> None:
+        if self._buffer is None:
+            if self._pos == 0 and self._store is not None and self._size is not None:
+                self._candidate = self._store.candidate(self._size, piece)
+            candidate = self._candidate
+            if candidate is not None and body_startswith(candidate, piece, self._pos):
+                self._pos += len(piece)
+                return
+            self._materialize()
+        assert self._buffer is not None
+        self._buffer.write(piece)
+
+    def _materialize(self) -> None:
+        """Leave the candidate: copy what matched so far, gather the rest."""
+        self._buffer = io.BytesIO()
+        if self._candidate is not None and self._pos:
+            self._buffer.write(body_range(self._candidate, 0, self._pos))
+        self._candidate = None
+
+    def finish(self) -> tuple[KeptBody | None, bool]:
+        """The payload: ``(kept body, True)`` when it equals one the store keeps, else
+        ``(bytes, False)``."""
+        candidate = self._candidate
+        if self._buffer is None and candidate is not None and self._pos == len(candidate):
+            return candidate, True
+        if self._buffer is None:
+            self._materialize()
+        assert self._buffer is not None
+        # getvalue() hands over the buffer it wrote into (no copy) when nothing else shares it.
+        return self._buffer.getvalue(), False

@@ -16,6 +16,7 @@ from typing import Any
 
 import xmltodict
 
+from mockmpu.core.bodies import BodyStore, body_bytes
 from mockmpu.core.checksums import DIGEST_SIZES
 from mockmpu.core.errors import ServiceError
 from mockmpu.core.wire import WireRequest
@@ -77,7 +78,7 @@ def decode_aws_chunked(body: bytes) -> tuple[bytes, dict[str, str]]:
     itself streams the body (:func:`read_part_body`); this reads one in memory.
     """
     payload = read_part(body, chunked=True, keep=True)
-    return payload.body or b"", payload.trailers
+    return body_bytes(payload.body) or b"", payload.trailers
 
 
 def is_aws_chunked(req: WireRequest) -> bool:
@@ -110,18 +111,32 @@ def declared_part_size(req: WireRequest) -> int | None:
 
 
 def read_part_body(
-    req: WireRequest, algorithms: set[str], *, keep: bool
+    req: WireRequest,
+    algorithms: set[str],
+    *,
+    keep: bool,
+    store: BodyStore | None = None,
+    size_hint: int | None = None,
 ) -> tuple[PartPayload, dict[str, str]]:
     """Stream UploadPart's body once: ``(payload, checksums sent)``.
 
     The body (``req.stream`` or ``req.body``) is de-chunked when ``aws-chunked`` (over https
     botocore sends the checksum in a trailer; over http the body is raw and the checksum a
-    header), measured, MD5-hashed and hashed with ``algorithms``; it is joined into bytes only
-    when ``keep``. A trailer checksum that was not announced is computed in a second pass.
+    header), measured, MD5-hashed and hashed with ``algorithms``; it is gathered into bytes only
+    when ``keep``, and not at all when it equals a body ``store`` keeps (``size_hint``, the
+    declared size, finds it; see :func:`~mockmpu.s3.payload.read_part`). A trailer checksum that
+    was not announced is computed in a second pass.
     """
     source = req.stream if req.stream is not None else req.body
     chunked = is_aws_chunked(req)
-    payload = read_part(source, chunked=chunked, algorithms=algorithms, keep=keep)
+    payload = read_part(
+        source,
+        chunked=chunked,
+        algorithms=algorithms,
+        keep=keep,
+        store=store,
+        size_hint=size_hint,
+    )
     fields = dict(req.headers)
     fields.update(payload.trailers)
     sent = header_checksums(fields)

@@ -17,6 +17,7 @@ Not modelled: access points, Outposts and S3 Express hosts, ``s3-object-lambda``
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Mapping
 from urllib.parse import unquote
@@ -50,6 +51,13 @@ def split_bucket(host: str, endpoint_hosts: Collection[str] = ()) -> str | None:
     ``endpoint_hosts`` are the custom endpoints in use (``minio.example``): ``bkt.minio.example``
     names bucket ``bkt``. AWS's own endpoints and ``localhost`` are always known.
     """
+    hosts = endpoint_hosts if type(endpoint_hosts) is tuple else tuple(endpoint_hosts)
+    return _split_bucket(host, hosts)
+
+
+@functools.lru_cache(maxsize=256)
+def _split_bucket(host: str, endpoint_hosts: tuple[str, ...]) -> str | None:
+    # A pure function of its arguments, asked with the same few hosts on every call: cached.
     name = _host_name(host).lower()
     match = AWS_S3_HOST.match(name)
     if match is not None:

@@ -233,7 +233,7 @@ def upload_part(
             md5=payload.md5,
             last_modified=state.clock.now(),
             checksums=sent,
-            body=store_body(state, payload.body, payload.md5),
+            body=payload.body if payload.kept else store_body(state, payload.body, payload.md5),
             crc64nvme=(
                 payload.computed.get("CRC64NVME") if upload.checksum_algorithm is None else None
             ),

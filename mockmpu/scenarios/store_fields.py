@@ -193,6 +193,7 @@ _RULES: dict[type, dict[str, Rule | None]] = {
         "storage_class": _STR,
         "content_type": _OPT_STR,
         "metadata": _STR_MAP,
+        "initiated": _OPT_TIME,
     },
     Bucket: {
         "name": _NAME,
