@@ -401,3 +401,37 @@ def test_object_reads_with_versions_or_overrides_are_not_served(mpu: MpuMock) ->
     with pytest.raises(UnmockedCallError, match="S3 GetObject"):
         s3.get_object(Bucket="bkt", Key="obj", ResponseContentType="text/html")
     mpu.unmocked.clear()
+
+
+@pytest.mark.parametrize("checksum_type", ["COMPOSITE", "FULL_OBJECT"])
+def test_part_read_of_a_one_part_object_recorded(mpu: MpuMock, checksum_type: str) -> None:
+    # Recorded: LocalStack test_get_object_part_checksum[COMPOSITE|FULL_OBJECT] (against AWS):
+    # one CRC32C part "test content 123"; HeadObject/GetObject PartNumber=1, ChecksumMode=ENABLED.
+    s3 = client()
+    s3.create_bucket(Bucket="bkt")
+    upload_id = s3.create_multipart_upload(
+        Bucket="bkt", Key="k", ChecksumAlgorithm="CRC32C", ChecksumType=checksum_type
+    )["UploadId"]
+    part = s3.upload_part(
+        Bucket="bkt",
+        Key="k",
+        UploadId=upload_id,
+        PartNumber=1,
+        Body=b"test content 123",
+        ChecksumAlgorithm="CRC32C",
+    )
+    assert part["ChecksumCRC32C"] == "fwuu0Q=="
+    done = s3.complete_multipart_upload(
+        Bucket="bkt",
+        Key="k",
+        UploadId=upload_id,
+        MultipartUpload={
+            "Parts": [{"PartNumber": 1, "ETag": part["ETag"], "ChecksumCRC32C": "fwuu0Q=="}]
+        },
+    )
+    assert done["ChecksumCRC32C"] == ("sZB91Q==-1" if checksum_type == "COMPOSITE" else "fwuu0Q==")
+    for read in (s3.head_object, s3.get_object):
+        got = read(Bucket="bkt", Key="k", PartNumber=1, ChecksumMode="ENABLED")
+        assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
+        assert (got["ChecksumCRC32C"], got["ChecksumType"]) == ("fwuu0Q==", checksum_type)
+        assert (got["ContentRange"], got["PartsCount"]) == ("bytes 0-15/16", 1)

@@ -1063,6 +1063,28 @@ def test_composite_checksum_recorded(
     base64.b64decode(expected.split("-")[0])
 
 
+def test_part_checksum_of_another_algorithm_is_bad_digest_recorded() -> None:
+    # Recorded: test_multipart_parts_checksum_exceptions_composite/complete-part-with-checksum:
+    # a COMPOSITE CRC32 upload, part 1 (b"abc") listed with its SHA256 instead of its CRC32.
+    state = fresh()
+    upload = _s3.create_multipart_upload(
+        state, "bucket", "k", checksum_algorithm="CRC32", checksum_type="COMPOSITE"
+    )
+    p = _s3.upload_part(state, "bucket", "k", upload.upload_id, 1, b"abc")
+    sha256 = base64.b64encode(hashlib.sha256(b"abc").digest()).decode()
+    e = error(
+        lambda: _s3.complete_multipart_upload(
+            state, "bucket", "k", upload.upload_id, [spec(1, p.etag, SHA256=sha256)]
+        )
+    )
+    assert (e.code, e.message, e.status) == (
+        "BadDigest",
+        "The sha256 you specified for part 1 did not match what we received.",
+        400,
+    )
+    assert upload.upload_id in state.buckets["bucket"].uploads  # the upload stays
+
+
 def test_part_checksums_on_an_upload_without_algorithm_recorded() -> None:
     # Recorded: test_complete_multipart_parts_checksum_default/complete-multipart-parts-checksum:
     # such an upload keeps no part checksums, so naming one in Complete is InvalidPart.

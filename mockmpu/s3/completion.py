@@ -102,11 +102,14 @@ def complete_multipart_upload(
     at least one part`` when some were (ceph s3-tests ``test_multipart_upload_empty``, versitygw
     issues #964 and #1328, arrow-rs #5404, boto3 #1635); ``InvalidArgument`` 400 ``PartNumber
     must be >= 1``; ``InvalidPartOrder`` 400 unless part numbers strictly ascend (duplicates fail;
-    with UploadId); for COMPOSITE uploads ``InvalidRequest`` 400 when a part's checksum is
-    missing; per listed part ``InvalidPart`` 400 (ETag unquoted as sent, PartNumber, UploadId)
-    when the part is missing or its ETag/checksum differs, and ``EntityTooSmall`` 400
-    (ProposedSize, MinSizeAllowed, PartNumber, ETag) for a part under 5 MiB that is not the last
-    listed; ``EntityTooLarge`` 400 (ProposedSize, MaxSizeAllowed) for an object over 48.8 TiB
+    with UploadId); for COMPOSITE uploads, part by part, ``BadDigest`` 400 ``The <alg> you
+    specified for part <n> did not match what we received.`` when a part names a checksum of
+    another algorithm than the upload's (recorded ``complete-part-with-checksum``: SHA256 for a
+    CRC32 upload), then ``InvalidRequest`` 400 when the part's checksum is missing; per listed
+    part ``InvalidPart`` 400 (ETag unquoted as sent, PartNumber, UploadId) when the part is
+    missing or its ETag/checksum differs, and ``EntityTooSmall`` 400 (ProposedSize,
+    MinSizeAllowed, PartNumber, ETag) for a part under 5 MiB that is not the last listed;
+    ``EntityTooLarge`` 400 (ProposedSize, MaxSizeAllowed) for an object over 48.8 TiB
     (only parts imported with larger sizes can reach it);
     ``BadDigest`` 400 ``The <alg> you specified did not match the calculated checksum.`` when a
     whole-object checksum is sent that does not match (for FULL_OBJECT uploads AWS also answers
@@ -141,7 +144,16 @@ def complete_multipart_upload(
         listed = _listed_parts(upload, parts, malformed)
         if mode == "COMPOSITE" and algorithm is not None:
             for number, _, spec in listed:
-                if algorithm not in _upper_keys(spec.checksums):
+                given = _upper_keys(spec.checksums)
+                other = next((a for a in given if a != algorithm), None)
+                if other is not None:  # recorded: complete-part-with-checksum
+                    raise ServiceError(
+                        "BadDigest",
+                        f"The {other.lower()} you specified for part {number} did not match what "
+                        "we received.",
+                        400,
+                    )
+                if algorithm not in given:
                     raise invalid_request(
                         f"The upload was created using a {algorithm.lower()} checksum. The "
                         "complete request must include the checksum for each part. It was "

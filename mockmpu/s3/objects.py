@@ -194,8 +194,9 @@ def read_object(
     ``range_header`` is the raw ``Range`` header (``bytes=0-99``, ``bytes=100-``, ``bytes=-5``);
     ``part_number`` the raw ``partNumber`` query value; the conditional headers are raw header
     values; ``checksum_mode`` is ``x-amz-checksum-mode`` (``ENABLED`` returns the checksum: the
-    object's for a whole read, a COMPOSITE upload's part checksum for a part read, none for a
-    range). Sizes and offsets are bytes; times UTC, compared to the second.
+    object's for a whole read, a COMPOSITE upload's part checksum for a part read, a FULL_OBJECT
+    object's own for a part read whose part is the whole object, none for a range). Sizes and
+    offsets are bytes; times UTC, compared to the second.
     """
     with state.lock:
         b = get_bucket(state, bucket)
@@ -223,6 +224,17 @@ def read_object(
         alg = obj.checksum_algorithm
         if enabled and alg and obj.checksum_type == "COMPOSITE" and alg in part.checksums:
             checksum = (alg, part.checksums[alg], "COMPOSITE")
+        elif (
+            enabled
+            and alg
+            and obj.checksum
+            and obj.checksum_type == "FULL_OBJECT"
+            and part.size == obj.size
+        ):
+            # A part that is the whole object carries the object's checksum (recorded:
+            # test_get_object_part_checksum[FULL_OBJECT]); a smaller part none (recorded:
+            # test_get_object_part/get-object-part-with-checksum).
+            checksum = (alg, obj.checksum, "FULL_OBJECT")
         return ObjectRead(obj, 206, start, start + part.size - 1, True, obj.part_count, checksum)
     span = _span(range_header, obj.size) if range_header else None
     if span is not None:
