@@ -115,7 +115,12 @@ class Bucket:
 
     def add_upload(self, upload: Upload) -> None:
         self.uploads[upload.upload_id] = upload
-        self._index_add(upload)
+        key = upload.key
+        if key in self.by_key:
+            self._index_add(upload)
+        else:  # a new key, the common case, without the call
+            self.by_key[key] = upload
+            self.index.add(key)
 
     def _index_add(self, upload: Upload) -> None:
         key = upload.key

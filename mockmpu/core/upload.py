@@ -243,7 +243,7 @@ class Upload:
             and parts is _NO_PARTS
             and part_numbers is _NO_PART_NUMBERS
         ):
-            self._options = _shared_options(bucket)
+            self._options = _SHARED.get(bucket) or _shared_options(bucket)
         else:
             self._options = _Options(
                 bucket,

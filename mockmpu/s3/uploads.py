@@ -28,6 +28,7 @@ from mockmpu.s3.rules import (
     get_bucket,
     invalid_argument,
     invalid_request,
+    no_such_bucket,
 )
 
 
@@ -64,7 +65,9 @@ def create_multipart_upload(
     Not modelled: SSE, ACLs, tagging, object lock, lifecycle abort dates.
     """
     with state.lock:
-        b = get_bucket(state, bucket)
+        b = state.buckets.get(bucket)  # get_bucket, inline: arranging calls this per upload
+        if b is None:
+            raise no_such_bucket(bucket)
         check_object_request(key, storage_class, metadata)
         algorithm: str | None = None
         ctype: str | None = None
