@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockmpu.core.bodies import KeptBody
@@ -175,8 +176,9 @@ def _shared_options(bucket: str) -> _Shared:
 
 
 def _option(name: str) -> property:
-    def get(self: Upload) -> Any:
-        return getattr(self._options, name)
+    # The getter is an attrgetter: read in C, no Python frame per access (renderers read these
+    # for every upload and part they list).
+    get = attrgetter("_options." + name)
 
     def put(self: Upload, value: Any) -> None:
         options = self._options
