@@ -363,3 +363,19 @@ def test_clock_and_seed_make_timestamps_reproducible() -> None:
         client.create_multipart_upload(Bucket="bkt", Key="k")
         later = client.list_multipart_uploads(Bucket="bkt")["Uploads"][1]
         assert (later["Initiated"] - when).days == 3
+
+
+def test_a_later_start_does_not_search_the_path_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # install() runs at every start(); after the first it must not look for aiobotocore or
+    # boto3 again (find_spec stats the path: tens of microseconds per start).
+    import importlib.util
+
+    with mock_mpu():
+        pass
+
+    def searched(name: str, *args: Any) -> Any:
+        raise AssertionError(f"start() searched the path for {name!r} again")
+
+    monkeypatch.setattr(importlib.util, "find_spec", searched)
+    with mock_mpu():
+        pass

@@ -8,6 +8,7 @@ first ``start()`` and attaches an existing client, resource or session to the on
 from __future__ import annotations
 
 import importlib.util
+import threading
 from typing import Any
 
 from mockmpu.transports import botocore as _sync
@@ -16,19 +17,34 @@ from mockmpu.transports import crt
 __all__ = ["attach", "install"]
 
 
+_lock = threading.Lock()
+_installed = False
+
+
 def _aio_available() -> bool:
     return importlib.util.find_spec("aiobotocore") is not None
 
 
 def install() -> None:
     """Wrap botocore's (and, if importable, aiobotocore's) ``_make_api_call`` once per process,
-    and keep boto3's transfers off awscrt's own HTTP client while a mock is active (``crt``)."""
-    _sync.install()
-    crt.install()
-    if _aio_available():
-        from mockmpu.transports import aio
+    and keep boto3's transfers off awscrt's own HTTP client while a mock is active (``crt``).
 
-        aio.install()
+    Every ``start()`` calls this; after the first it only reads a flag (looking for aiobotocore
+    and boto3 on the path costs tens of microseconds of ``stat`` calls).
+    """
+    global _installed
+    if _installed:
+        return
+    with _lock:
+        if _installed:
+            return
+        _sync.install()
+        crt.install()
+        if _aio_available():
+            from mockmpu.transports import aio
+
+            aio.install()
+        _installed = True
 
 
 def attach(target: Any) -> None:
