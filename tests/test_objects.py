@@ -434,4 +434,6 @@ def test_part_read_of_a_one_part_object_recorded(mpu: MpuMock, checksum_type: st
         got = read(Bucket="bkt", Key="k", PartNumber=1, ChecksumMode="ENABLED")
         assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
         assert (got["ChecksumCRC32C"], got["ChecksumType"]) == ("fwuu0Q==", checksum_type)
-        assert (got["ContentRange"], got["PartsCount"]) == ("bytes 0-15/16", 1)
+        # (botocore < 1.37 has no ContentRange member on HeadObject: read the header)
+        headers = got["ResponseMetadata"]["HTTPHeaders"]
+        assert (headers["content-range"], got["PartsCount"]) == ("bytes 0-15/16", 1)
