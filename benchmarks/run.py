@@ -76,8 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated case-key prefixes, e.g. '1a,2,3' (profiles and "
-        "memory run with 'P' and '7')",
+        help="comma-separated case-key prefixes, e.g. '1a,2,5b,7d' (profiles run with 'P', "
+        "memory with '7' or one of its cases)",
     )
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time budget")
     parser.add_argument("--markdown", type=Path, help="also write the report to this file")
@@ -99,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     def selected(key: str) -> bool:
         return not wanted or any(key.startswith(p) for p in wanted)
+
+    def group_selected(group: str) -> bool:
+        # A group ("5", "7") runs when it or one of its cases ("5b", "7d") is asked for.
+        return not wanted or any(group.startswith(p) or p.startswith(group) for p in wanted)
 
     started = time.perf_counter()
     log: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
@@ -149,10 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     results: list[CaseResult] = []
     for key, factory in plan:
-        if not selected(key):
+        if not group_selected(key):
             continue
         for case in factory():
-            results.append(measure(case, scale=s.budget_scale * args.scale, log=log))
+            if selected(case.key):
+                results.append(measure(case, scale=s.budget_scale * args.scale, log=log))
     if selected("8"):  # issue 11: mockmpu's HTTP server against moto's threaded server
         from benchmarks._server import server_cases
 
@@ -267,7 +272,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results.append(measure(import_case, log=log))
 
     memory = []
-    if not args.no_memory and selected("7"):
+    if not args.no_memory and group_selected("7"):
         log("  measuring peak memory in fresh processes")
         parts = f"{s.memory_parts:,} uploaded {s.part_body // (1024 * 1024)} MiB parts"
         uploads = f"{s.memory_uploads:,} uploads"
@@ -307,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "issue 13",
             ),
         ]
-        memory = measure_memory(specs, s.part_body)
+        memory = measure_memory([spec for spec in specs if selected(spec[0])], s.part_body)
 
     elapsed = time.perf_counter() - started
     header = _report.header(
