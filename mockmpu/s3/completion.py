@@ -1,7 +1,8 @@
-"""S3 CompleteMultipartUpload semantics: the part list, ETags, object checksums.
+"""S3 CompleteMultipartUpload semantics: ETags, object checksums, conditional writes.
 
 A pure function over :class:`~mockmpu.core.state.MpuState` raising
-:class:`~mockmpu.core.errors.ServiceError`, with its request and result types. Re-exported by
+:class:`~mockmpu.core.errors.ServiceError`, with its result type (the part list and its checks:
+:mod:`mockmpu.s3.complete_parts`). Re-exported by
 :mod:`mockmpu.s3.semantics`.
 """
 
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mockmpu.core.errors import ServiceError
-from mockmpu.core.numbers import decimal, shown
 from mockmpu.core.state import Bucket, CompletedObject, MpuState, Part, Upload
+from mockmpu.s3.complete_parts import CompletedPartSpec, checked_parts, plain_chosen, upper_keys
 from mockmpu.s3.limits import (
     MAX_OBJECT_SIZE,
     composite_checksum,
@@ -21,30 +22,12 @@ from mockmpu.s3.limits import (
     full_object_checksum,
 )
 from mockmpu.s3.rules import (
-    INT_RE,
-    INVALID_PART,
-    MIN_PART_SIZE,
     RawInt,
     etag_hex,
     get_bucket,
-    invalid_argument,
     invalid_request,
-    malformed_xml,
     no_such_upload,
 )
-
-
-@dataclass(frozen=True)
-class CompletedPartSpec:
-    """One ``<Part>`` of a CompleteMultipartUpload request, as sent.
-
-    ``part_number`` / ``etag`` are ``None`` when the element was missing; ``checksums`` maps an
-    algorithm (``"CRC32"``) to the base64 value given for the part.
-    """
-
-    part_number: RawInt
-    etag: str | None
-    checksums: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,30 +124,18 @@ def complete_multipart_upload(
                 f"The upload was created using the {mode or 'null'} checksum mode. The complete "
                 "request must use the same checksum mode."
             )
-        listed = _listed_parts(upload, parts, malformed)
-        if mode == "COMPOSITE" and algorithm is not None:
-            for number, _, spec in listed:
-                given = _upper_keys(spec.checksums)
-                other = next((a for a in given if a != algorithm), None)
-                if other is not None:  # recorded: complete-part-with-checksum
-                    raise ServiceError(
-                        "BadDigest",
-                        f"The {other.lower()} you specified for part {number} did not match what "
-                        "we received.",
-                        400,
-                    )
-                if algorithm not in given:
-                    raise invalid_request(
-                        f"The upload was created using a {algorithm.lower()} checksum. The "
-                        "complete request must include the checksum for each part. It was "
-                        f"missing for part {number} in the request."
-                    )
-        chosen = _chosen_parts(upload, listed)
+        # The usual request (ascending numbers, ETags as stored, no part checksums) in one
+        # pass; anything else, and every error, takes the full checks in AWS's order.
+        chosen = (
+            None if malformed or not parts or mode == "COMPOSITE" else plain_chosen(upload, parts)
+        )
+        if chosen is None:
+            chosen = checked_parts(upload, parts, malformed, algorithm, mode)
         size = sum(p.size for p in chosen)
         if size > MAX_OBJECT_SIZE:
             raise entity_too_large(size, MAX_OBJECT_SIZE)
         checksum = _object_checksum(algorithm, mode, chosen)
-        sent = _upper_keys(checksums or {})
+        sent = upper_keys(checksums or {})
         if sent and algorithm is not None:
             wrong_mode = mode == "FULL_OBJECT" and (checksum_type or "").upper() != "FULL_OBJECT"
             value = sent.get(algorithm)
@@ -209,116 +180,12 @@ def complete_multipart_upload(
         )
 
 
-def _listed_parts(
-    upload: Upload, parts: Sequence[CompletedPartSpec] | None, malformed: bool
-) -> list[tuple[int, str, CompletedPartSpec]]:
-    """Validate the request's part list: (number, unquoted ETag, spec) in request order.
-
-    A request listing no part (no body, or a body without ``<Part>``) is keyed on the upload:
-    with no part uploaded it is ``MalformedXML``, with parts uploaded ``InvalidRequest`` ``You
-    must specify at least one part`` (see aws-semantics.md, "Complete with no parts").
-    """
-    upload_id = upload.upload_id
-    if malformed:
-        raise malformed_xml()
-    if not parts:
-        if upload.parts:
-            raise invalid_request("You must specify at least one part")
-        raise malformed_xml()
-    listed: list[tuple[int, str, CompletedPartSpec]] = []
-    append = listed.append
-    for spec in parts:
-        number, etag = spec.part_number, spec.etag
-        if number is None or etag is None:
-            raise malformed_xml()
-        if not isinstance(number, int):
-            if len(number) < 6 and number.isdigit() and number.isascii():
-                number = int(number)  # the usual case, read without the pattern
-            elif INT_RE.fullmatch(number) is None:
-                raise malformed_xml()
-            else:
-                number = decimal(number)
-        if number < 1:
-            raise invalid_argument("PartNumber must be >= 1", "PartNumber", str(number))
-        # etag_hex, inlined: this loop runs once per listed part (up to 10,000).
-        append(
-            (number, etag[1:-1] if len(etag) >= 2 and etag[0] == etag[-1] == '"' else etag, spec)
-        )
-    previous = 0
-    for number, _, _ in listed:
-        if number <= previous:
-            raise ServiceError(
-                "InvalidPartOrder",
-                "The list of parts was not in ascending order. Parts must be ordered by part "
-                "number.",
-                400,
-                {"UploadId": upload_id},
-            )
-        previous = number
-    return listed
-
-
-def _chosen_parts(upload: Upload, listed: list[tuple[int, str, CompletedPartSpec]]) -> list[Part]:
-    """Check each listed part in order (InvalidPart, then EntityTooSmall); return the parts."""
-    chosen: list[Part] = []
-    last = len(listed) - 1
-    uploaded = upload.parts
-    for i, (number, sent_etag, spec) in enumerate(listed):
-        part = uploaded.get(number)
-        if (
-            part is None
-            or sent_etag != etag_hex(part.etag)
-            or (
-                spec.checksums
-                and not _checksums_match(spec.checksums, part, upload.checksum_algorithm)
-            )
-        ):
-            raise ServiceError(
-                "InvalidPart",
-                INVALID_PART,
-                400,
-                {
-                    "ETag": sent_etag,
-                    "PartNumber": shown(number, str(spec.part_number)),
-                    "UploadId": upload.upload_id,
-                },
-            )
-        if i != last and part.size < MIN_PART_SIZE:
-            raise ServiceError(
-                "EntityTooSmall",
-                "Your proposed upload is smaller than the minimum allowed size",
-                400,
-                {
-                    "ProposedSize": str(part.size),
-                    "MinSizeAllowed": str(MIN_PART_SIZE),
-                    "PartNumber": str(number),
-                    "ETag": etag_hex(part.etag),
-                },
-            )
-        chosen.append(part)
-    return chosen
-
-
 def _object_checksum(algorithm: str | None, mode: str | None, parts: list[Part]) -> str | None:
     if algorithm is None or any(algorithm not in p.checksums for p in parts):
         return None
     if mode == "COMPOSITE":
         return composite_checksum(algorithm, [p.checksums[algorithm] for p in parts])
     return full_object_checksum(algorithm, [(p.checksums[algorithm], p.size) for p in parts])
-
-
-def _upper_keys(mapping: Mapping[str, str]) -> dict[str, str]:
-    return {k.upper(): v for k, v in mapping.items()}
-
-
-def _checksums_match(sent: Mapping[str, str], part: Part, algorithm: str | None) -> bool:
-    # Checksums given for a part must equal what the part stored; an upload without a checksum
-    # algorithm stores none, so any given there mismatches (recorded
-    # ``complete-multipart-parts-checksum``: InvalidPart).
-    for alg, value in _upper_keys(sent).items():
-        if algorithm is None or alg != algorithm or part.checksums.get(alg) != value:
-            return False
-    return True
 
 
 def _default_checksum(parts: Sequence[Part]) -> str | None:

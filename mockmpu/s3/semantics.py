@@ -22,8 +22,8 @@ from mockmpu.s3.buckets import (
     delete_bucket,
     head_bucket,
 )
+from mockmpu.s3.complete_parts import CompletedPartSpec
 from mockmpu.s3.completion import (
-    CompletedPartSpec,
     CompleteMultipartUploadResult,
     complete_multipart_upload,
 )
