@@ -31,7 +31,7 @@ from botocore.utils import calculate_tree_hash  # noqa: E402
 
 from mockmpu import ListingLoopError, MpuMock, UnmockedCallError, mock_mpu, scenarios  # noqa: E402
 from mockmpu.scenarios.store import dumps_state  # noqa: E402
-from mockmpu.transports import aio as aio_transport  # noqa: E402
+from mockmpu.transports import botocore as sync_transport  # noqa: E402
 
 MiB = 1024 * 1024
 T0 = datetime(2024, 3, 1, 12, 30, 15, tzinfo=timezone.utc)
@@ -276,13 +276,13 @@ async def test_aws_chunked_bodies_with_trailing_checksums_are_read_and_verified(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     seen: list[dict[str, Any]] = []
-    real = aio_transport.route
+    real = sync_transport.route  # the aio before-send routes through the sync hook's _answer
 
     def spy(request: Any, **kwargs: Any) -> Any:
         seen.append({str(k).lower(): v for k, v in request.headers.items()})
         return real(request, **kwargs)
 
-    monkeypatch.setattr(aio_transport, "route", spy)
+    monkeypatch.setattr(sync_transport, "route", spy)
     async with mock_mpu(keep_bodies=True) as mpu, _client() as s3:
         await s3.create_bucket(Bucket="bkt")
         up = await s3.create_multipart_upload(Bucket="bkt", Key="k", ChecksumAlgorithm="CRC32")

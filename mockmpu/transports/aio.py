@@ -45,11 +45,8 @@ from aiobotocore.client import AioBaseClient
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.wire import HttpRequest
-from mockmpu.dispatch import NotServed, read_body, route, serve
-from mockmpu.services import SERVED
-from mockmpu.services import handler as _handler
+from mockmpu.dispatch import read_body
 from mockmpu.transports import botocore as _sync
-from mockmpu.transports import moto as _moto
 
 __all__ = ["install", "read_async_body", "register"]
 
@@ -156,32 +153,16 @@ async def _before_send(request: Any, event_name: str, **_: Any) -> Any:
     service, operation = _sync.operation_of(event_name)
     if handle.lets_through(service, operation):
         return None
-    context = _request_context(request)
-    caller_params = context.get(_CALLER_PARAMS) or {}
-    if (service, operation) not in SERVED:
-        raise handle.unmocked_call(service, operation, caller_params)
     body = await read_async_body(request.body)
-    endpoint = context.get(_ENDPOINT)
-    routed = route(
+    reply = _sync.answer(
+        handle,
+        request,
+        service,
+        operation,
+        _request_context(request),
         HttpRequest(request.method, request.url, request.headers, body),
-        hint=(service, operation),
-        region=context.get("client_region") or "us-east-1",
-        endpoint_hosts=(endpoint,) if endpoint else (),
         body=body,
     )
-    if isinstance(routed, NotServed):  # a form of a served operation that is not served
-        raise handle.unmocked_call(service, operation, caller_params)
-    # With moto's mock_aws active too: the same bridge as for sync clients (transports/moto.py).
-    moto = _moto.active()
-    if moto:
-        _moto.claim(request)
-    with_moto = moto and service == "s3"
-    if with_moto:
-        _moto.sync_bucket(handle.state, routed)
-        upload = _moto.pending_upload(handle.state, routed)
-    reply = serve(handle, _handler(service, operation), routed, caller_params)
-    if with_moto:
-        _moto.completed(handle.state, routed, reply, upload)
     return AioAWSResponse(
         request.url,
         reply.status,

@@ -26,7 +26,7 @@ import functools
 import inspect
 import io
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -36,7 +36,7 @@ from botocore.client import BaseClient
 
 from mockmpu.core import activation as _activation
 from mockmpu.core.calls import BodySummary
-from mockmpu.core.wire import HttpRequest
+from mockmpu.core.wire import HttpRequest, WireResponse
 from mockmpu.dispatch import NotServed, route, serve
 from mockmpu.services import SERVED
 from mockmpu.services import handler as _handler
@@ -162,34 +162,61 @@ def _before_send(request: AWSPreparedRequest, event_name: str, **_: Any) -> AWSR
     service, operation = _operation(event_name)
     if handle.lets_through(service, operation):
         return None
-    context = _request_context(request)
+    reply = _answer(
+        handle,
+        request,
+        service,
+        operation,
+        _request_context(request),
+        HttpRequest(request.method, request.url, request.headers, request.body),
+        headers=_read_headers(request.headers),
+    )
+    # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.
+    return AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
+
+
+def _answer(
+    handle: Any,
+    request: Any,
+    service: str,
+    operation: str,
+    context: Mapping[str, Any],
+    raw: HttpRequest,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> WireResponse:
+    """Route and serve one request a mock answers (both transports' before-send).
+
+    Raises the mock's ``UnmockedCallError`` for an operation, or a form of one, it does not
+    serve. With moto's ``mock_aws`` active too, the request is marked so that moto leaves it
+    alone (moto's before-send runs after this one whatever it returns), and buckets and
+    completed objects are kept in moto's backend.
+    """
     caller_params = context.get(_CALLER_PARAMS) or {}
     if (service, operation) not in SERVED:
         raise handle.unmocked_call(service, operation, caller_params)
     endpoint = context.get(_ENDPOINT)
     routed = route(
-        HttpRequest(request.method, request.url, request.headers, request.body),
+        raw,
         hint=(service, operation),
         region=context.get("client_region") or "us-east-1",
         endpoint_hosts=(endpoint,) if endpoint else (),
-        headers=_read_headers(request.headers),
+        body=body,
+        headers=headers,
     )
     if isinstance(routed, NotServed):  # a form of a served operation that is not served
         raise handle.unmocked_call(service, operation, caller_params)
-    # moto's before-send handler runs after this one whatever it returns: mark the request so
-    # moto leaves it alone, and keep buckets and completed objects in moto's backend.
     moto = _moto.active()
     if moto:
         _moto.claim(request)
-    with_moto = moto and service == "s3"
-    if with_moto:
-        _moto.sync_bucket(handle.state, routed)
-        upload = _moto.pending_upload(handle.state, routed)
+    if not (moto and service == "s3"):
+        return serve(handle, _handler(service, operation), routed, caller_params)
+    _moto.sync_bucket(handle.state, routed)
+    upload = _moto.pending_upload(handle.state, routed)
     reply = serve(handle, _handler(service, operation), routed, caller_params)
-    if with_moto:
-        _moto.completed(handle.state, routed, reply, upload)
-    # Registered by unique_id (copies of an emitter keep it), so this runs once per attempt.
-    return AWSResponse(request.url, reply.status, reply.headers, _RawBody(reply.body))
+    _moto.completed(handle.state, routed, reply, upload)
+    return reply
 
 
 def _before_call(
@@ -301,6 +328,7 @@ def attach_emitter(emitter: Any, register: Callable[[Any], None]) -> None:
 
 
 # The names the aio transport (transports/aio.py) shares with this hook.
+answer = _answer
 ATTACHED = _ATTACHED
 operation_of = _operation
 recorded = _recorded
